@@ -1,0 +1,15 @@
+//! The engine's middle layer: the socket table, sockets with their options,
+//! deadlines and readiness signals, message bodies and statistics.
+//! Nothing here touches a raw pointer; `ffi` does that.
+
+pub mod device;
+pub mod error;
+pub mod msg;
+pub mod options;
+pub mod optval;
+pub mod ready;
+pub mod socket;
+pub mod stats;
+pub mod table;
+
+pub use error::{Error, Result};
