@@ -34,8 +34,9 @@ pub mod id {
 /// Longest NN_SOCKET_NAME accepted, in bytes.
 pub const MAX_SOCKET_NAME: usize = 63;
 
-/// The settable generic options of one socket. Times are milliseconds,
-/// -1 meaning "no limit" where the option allows it.
+/// The settable generic options of one socket. Times are milliseconds;
+/// a negative NN_LINGER, NN_SNDTIMEO or NN_RCVTIMEO means "no limit", as
+/// nanomsg documents.
 #[derive(Debug, Clone)]
 pub struct SocketOptions {
     /// NN_LINGER: how long `nn_close` waits for queued messages.
@@ -90,11 +91,11 @@ impl SocketOptions {
     pub fn set(&mut self, option: i32, value: &[u8]) -> Result<()> {
         const MAX: i32 = i32::MAX;
         match option {
-            id::LINGER => self.linger = int_in_range(value, -1, MAX)?,
+            id::LINGER => self.linger = int_in_range(value, i32::MIN, MAX)?,
             id::SNDBUF => self.sndbuf = int_in_range(value, 1, MAX)?,
             id::RCVBUF => self.rcvbuf = int_in_range(value, 1, MAX)?,
-            id::SNDTIMEO => self.sndtimeo = int_in_range(value, -1, MAX)?,
-            id::RCVTIMEO => self.rcvtimeo = int_in_range(value, -1, MAX)?,
+            id::SNDTIMEO => self.sndtimeo = int_in_range(value, i32::MIN, MAX)?,
+            id::RCVTIMEO => self.rcvtimeo = int_in_range(value, i32::MIN, MAX)?,
             id::RECONNECT_IVL => self.reconnect_ivl = int_in_range(value, 0, MAX)?,
             id::RECONNECT_IVL_MAX => self.reconnect_ivl_max = int_in_range(value, 0, MAX)?,
             id::SNDPRIO => self.sndprio = int_in_range(value, 1, 16)?,
