@@ -10,4 +10,6 @@
 pub mod core;
 pub mod ffi;
 pub mod protocol;
+pub mod reactor;
 pub mod transport;
+pub mod wire;

@@ -4,8 +4,11 @@
 
 pub mod device;
 pub mod error;
+pub mod inbox;
+mod io;
 pub mod msg;
 pub mod options;
+mod owner;
 pub mod optval;
 pub mod ready;
 pub mod socket;

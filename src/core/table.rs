@@ -54,7 +54,7 @@ impl SocketTable {
             None if slots.sockets.len() < MAX_SOCKETS => slots.sockets.len(),
             None => return Err(Error::TooManySockets),
         };
-        let socket = Arc::new(Socket::new(id, domain, protocol)?);
+        let socket = Socket::new(id, domain, protocol)?;
         if id == slots.sockets.len() {
             slots.sockets.push(Some(socket));
         } else {

@@ -1,9 +1,51 @@
 //! Socket types (the scalability protocols): which types exist, which talk
-//! to which, what each can do, and the options each keeps. The routing state
-//! machines arrive with the messaging engine.
+//! to which, what each can do, the options each keeps, and the state machine
+//! that routes each type's messages (`Protocol`).
 
 pub mod options;
+pub mod pair;
+pub mod pending;
 pub mod subscriptions;
+
+use crate::core::error::Result;
+use crate::core::msg::Msg;
+use crate::transport::pipe::{Pipe, PipeId};
+
+/// The routing of one socket type: which pipe a message goes to, what a
+/// received message becomes. Called with the socket's lock held; it never
+/// sends itself, it names the pipe and the socket sends.
+pub trait Protocol: Send {
+    /// A pipe finished its handshake; false refuses it.
+    fn add_pipe(&mut self, pipe: &Pipe) -> bool;
+    /// A pipe is gone.
+    fn remove_pipe(&mut self, id: PipeId);
+    /// The pipe for the next message (`None`: no pipe can take it now), or
+    /// the error the send fails with.
+    fn send_pipe(&mut self, msg: &mut Msg) -> Result<Option<Pipe>>;
+    /// A pipe refused a message (`false`) or can take more (`true`).
+    fn set_writable(&mut self, id: PipeId, writable: bool);
+    /// Whether a message could be sent now (NN_SNDFD).
+    fn can_send(&self) -> bool;
+    /// Fails a receive the protocol's state does not allow now.
+    fn check_recv(&self) -> Result<()> {
+        Ok(())
+    }
+    /// A message arrived on `id`: what the user receives, if anything.
+    fn received(&mut self, id: PipeId, msg: Msg) -> Option<Msg>;
+}
+
+/// The state machine for a new socket of this type.
+pub fn new_protocol(kind: SocketType, raw: bool) -> Box<dyn Protocol> {
+    match kind {
+        SocketType::Pair => Box::new(pair::Pair::default()),
+        _ => Box::new(pending::Pending::new(kind, raw)),
+    }
+}
+
+/// Whether sockets of this type can have endpoints yet.
+pub fn has_routing(kind: SocketType) -> bool {
+    kind == SocketType::Pair
+}
 
 /// One of the ten nanomsg socket types.
 #[allow(missing_docs)]

@@ -1,0 +1,85 @@
+//! What pipes tell their socket (`PipeOwner`): a pipe came up or went away,
+//! messages arrived, a pipe can take messages again. Each takes the socket's
+//! lock briefly and wakes blocked calls once, not once per message.
+
+use std::collections::VecDeque;
+
+use super::msg::Msg;
+use super::socket::{PipeEntry, Socket};
+use super::stats::Stat;
+use crate::transport::pipe::{Pipe, PipeId, PipeOwner};
+
+impl PipeOwner for Socket {
+    fn attach(&self, pipe: Pipe) -> bool {
+        let mut state = self.lock();
+        if state.closed.is_some() || !state.routing.add_pipe(&pipe) {
+            return false;
+        }
+        state.pipes.insert(pipe.id, PipeEntry { pipe, epoch: 0 });
+        self.refresh_signals(&state);
+        if state.send_waiters > 0 {
+            self.can_send.notify_all();
+        }
+        true
+    }
+
+    fn deliver(&self, id: PipeId, msgs: &mut VecDeque<Msg>) -> bool {
+        let mut state = self.lock();
+        if state.closed.is_some() {
+            msgs.clear();
+            return true;
+        }
+        let was_empty = state.inbox.is_empty();
+        let limit = state.options.rcvbuf as usize;
+        let mut all_taken = true;
+        while let Some(len) = msgs.front().map(|m| m.body.len()) {
+            if !state.inbox.has_room(len, limit) {
+                if let Some(entry) = state.pipes.get(&id) {
+                    let ops = entry.pipe.ops.clone();
+                    state.paused.push(ops);
+                }
+                all_taken = false;
+                break;
+            }
+            let msg = msgs.pop_front().expect("front exists");
+            if let Some(msg) = state.routing.received(id, msg) {
+                state.inbox.push(msg);
+            }
+        }
+        if was_empty && !state.inbox.is_empty() {
+            self.refresh_signals(&state);
+            if state.recv_waiters > 0 {
+                self.can_recv.notify_one();
+            }
+        }
+        all_taken
+    }
+
+    fn writable(&self, id: PipeId, epoch: u64) {
+        let mut state = self.lock();
+        let Some(entry) = state.pipes.get_mut(&id) else { return };
+        entry.epoch = entry.epoch.max(epoch);
+        state.routing.set_writable(id, true);
+        self.refresh_signals(&state);
+        if state.send_waiters > 0 {
+            self.can_send.notify_all();
+        }
+    }
+
+    fn detach(&self, id: PipeId) {
+        let mut state = self.lock();
+        if let Some(entry) = state.pipes.remove(&id) {
+            state.routing.remove_pipe(id);
+            state.paused.retain(|p| !std::sync::Arc::ptr_eq(p, &entry.pipe.ops));
+            self.refresh_signals(&state);
+        }
+    }
+
+    fn count(&self, stat: Stat, delta: i64) {
+        if delta >= 0 {
+            self.stats.add(stat, delta as u64);
+        } else {
+            self.stats.sub(stat, delta.unsigned_abs());
+        }
+    }
+}

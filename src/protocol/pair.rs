@@ -1,0 +1,93 @@
+//! PAIR: one peer at a time, messages both ways. A second pipe is refused
+//! while the first lives.
+
+use super::Protocol;
+use crate::core::error::Result;
+use crate::core::msg::Msg;
+use crate::transport::pipe::{Pipe, PipeId};
+
+/// The PAIR state machine (cooked and raw alike).
+#[derive(Debug, Default)]
+pub struct Pair {
+    peer: Option<Pipe>,
+    writable: bool,
+}
+
+impl Protocol for Pair {
+    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
+        if self.peer.is_some() {
+            return false;
+        }
+        self.peer = Some(pipe.clone());
+        self.writable = true;
+        true
+    }
+
+    fn remove_pipe(&mut self, id: PipeId) {
+        if self.peer.as_ref().is_some_and(|p| p.id == id) {
+            self.peer = None;
+            self.writable = false;
+        }
+    }
+
+    fn send_pipe(&mut self, _msg: &mut Msg) -> Result<Option<Pipe>> {
+        Ok(self.peer.as_ref().filter(|_| self.writable).cloned())
+    }
+
+    fn set_writable(&mut self, id: PipeId, writable: bool) {
+        if self.peer.as_ref().is_some_and(|p| p.id == id) {
+            self.writable = writable;
+        }
+    }
+
+    fn can_send(&self) -> bool {
+        self.peer.is_some() && self.writable
+    }
+
+    fn received(&mut self, _id: PipeId, msg: Msg) -> Option<Msg> {
+        Some(msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transport::pipe::{PipeOps, SendError};
+    use std::sync::Arc;
+
+    /// A pipe that is never written to: the state machine only names pipes.
+    struct FakePipe;
+    impl PipeOps for FakePipe {
+        fn send(&self, msg: Msg) -> std::result::Result<(), SendError> {
+            Err(SendError::Closed(msg))
+        }
+        fn resume(&self) {}
+        fn unsent(&self) -> usize {
+            0
+        }
+        fn close(&self) {}
+    }
+
+    fn pipe(id: PipeId) -> Pipe {
+        Pipe { id, ops: Arc::new(FakePipe), send_priority: 8, recv_priority: 8 }
+    }
+
+    #[test]
+    fn one_peer_at_a_time() {
+        let mut p = Pair::default();
+        let mut m = Msg::default();
+        assert!(!p.can_send());
+        assert!(p.send_pipe(&mut m).unwrap().is_none());
+        assert!(p.add_pipe(&pipe(1)));
+        assert!(!p.add_pipe(&pipe(2)));
+        assert_eq!(p.send_pipe(&mut m).unwrap().map(|p| p.id), Some(1));
+        p.set_writable(1, false);
+        assert!(!p.can_send() && p.send_pipe(&mut m).unwrap().is_none());
+        p.set_writable(1, true);
+        p.remove_pipe(2);
+        assert!(p.can_send());
+        p.remove_pipe(1);
+        assert!(p.add_pipe(&pipe(2)));
+        assert_eq!(p.received(2, Msg::default()), Some(Msg::default()));
+    }
+}

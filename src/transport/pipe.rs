@@ -1,0 +1,79 @@
+//! Pipes: one live connection to one peer, whatever its transport. The
+//! socket sees a pipe only through `PipeOps` (send into it, let it resume
+//! receiving, close it); a pipe reports upward only through `PipeOwner`
+//! (attach, deliver, writable, detach), which the socket implements.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use crate::core::msg::Msg;
+use crate::core::stats::Stat;
+
+/// A pipe's process-wide unique id.
+pub type PipeId = u32;
+
+/// A fresh pipe id.
+pub fn next_pipe_id() -> PipeId {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Why a pipe did not take a message; the message comes back.
+#[derive(Debug)]
+pub enum SendError {
+    /// Its queue is full. `epoch` is the pipe's writable-epoch when it
+    /// refused: the owner will hear `writable` with a later epoch.
+    Full(Msg, u64),
+    /// The pipe is closed.
+    Closed(Msg),
+}
+
+/// What the socket can do with a pipe.
+pub trait PipeOps: Send + Sync {
+    /// Sends a message (without the caller holding its socket's lock).
+    fn send(&self, msg: Msg) -> Result<(), SendError>;
+    /// The owner has room again for messages from this pipe.
+    fn resume(&self);
+    /// Bytes accepted but not yet handed to the kernel or the peer.
+    fn unsent(&self) -> usize;
+    /// Closes the pipe from the socket's side.
+    fn close(&self);
+}
+
+/// What a pipe tells its socket. Pipes call these without holding their
+/// own locks.
+pub trait PipeOwner: Send + Sync {
+    /// A pipe finished its handshake. `false`: the socket refuses it
+    /// (PAIR has a peer already; the socket is closing); the pipe closes.
+    fn attach(&self, pipe: Pipe) -> bool;
+    /// Messages arrived on pipe `id`. The socket takes them from the front
+    /// while it has room; `false` if some are left, in which case the pipe
+    /// stops reading until `resume`.
+    fn deliver(&self, id: PipeId, msgs: &mut VecDeque<Msg>) -> bool;
+    /// Pipe `id` can take messages again (its epoch is now `epoch`).
+    fn writable(&self, id: PipeId, epoch: u64);
+    /// Pipe `id` is gone.
+    fn detach(&self, id: PipeId);
+    /// Counts an endpoint event (connections made, broken, errors).
+    fn count(&self, stat: Stat, delta: i64);
+}
+
+/// A pipe as its socket holds it.
+#[derive(Clone)]
+pub struct Pipe {
+    /// Its id.
+    pub id: PipeId,
+    /// What can be done with it.
+    pub ops: Arc<dyn PipeOps>,
+    /// NN_SNDPRIO of its endpoint when it was created.
+    pub send_priority: u8,
+    /// NN_RCVPRIO of its endpoint when it was created.
+    pub recv_priority: u8,
+}
+
+impl std::fmt::Debug for Pipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipe").field("id", &self.id).finish()
+    }
+}

@@ -1,0 +1,604 @@
+//! One tcp or ipc connection: connect completion, the SP handshake, framing
+//! both ways, and flow control. tcp and ipc share all of it; they differ
+//! only in framing and in how the fd was made.
+//!
+//! Sends run on the caller's thread: when nothing is queued the frame is
+//! written at once with one `writev`; what the kernel does not take is
+//! queued and flushed in batches by the reactor. Reads run on the reactor:
+//! one large read, every complete frame in it decoded, all of them handed
+//! to the socket at once. Large bodies are read straight into their final
+//! buffer. Locks: `input` and `output` are never held together, and neither
+//! is held while calling the owner.
+
+use std::collections::VecDeque;
+use std::io::IoSlice;
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use rustix::io::Errno;
+
+use super::endpoint::ConnContext;
+use super::pipe::{Pipe, PipeId, PipeOps, SendError};
+use crate::core::msg::{Body, Msg};
+use crate::core::stats::Stat;
+use crate::reactor::{Handler, Interest, Key, Ready, Reactor};
+use crate::wire::frame::{FrameError, Framing, MAX_PREFIX};
+use crate::wire::sp::{self, HANDSHAKE_LEN};
+
+/// Bytes reserved in front of each received body (the FFI chunk header).
+const HEADROOM: usize = 32;
+/// Size of the read buffer.
+const READ_BUF: usize = 64 * 1024;
+/// Bodies at least this large are read straight into their own buffer.
+const DIRECT_READ: usize = 16 * 1024;
+/// Frames written by one `writev` at most.
+const MAX_BATCH: usize = 64;
+/// How long a peer has to complete the handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
+/// Timer token of the handshake deadline.
+const HANDSHAKE_TIMER: u64 = 1;
+
+/// How a connection's fd came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Accepted by a listener.
+    Accepted,
+    /// Dialed; the connect is still in progress.
+    Connecting,
+    /// Dialed and already connected.
+    Connected,
+}
+
+/// Told when a connection ends, so that a dialer can reconnect.
+pub trait ConnObserver: Send + Sync {
+    /// Connection `id` ended; `established` if its handshake had completed.
+    fn conn_closed(&self, id: PipeId, established: bool);
+}
+
+const CONNECTING: u8 = 0;
+const HANDSHAKE: u8 = 1;
+const OPEN: u8 = 2;
+const CLOSED: u8 = 3;
+
+/// One frame waiting to be written, `done` bytes of it already sent.
+struct OutFrame {
+    prefix: [u8; MAX_PREFIX],
+    prefix_len: usize,
+    header: Vec<u8>,
+    body: Body,
+    done: usize,
+}
+
+impl OutFrame {
+    fn len(&self) -> usize {
+        self.prefix_len + self.header.len() + self.body.len()
+    }
+
+    /// The unsent parts, as slices for writev.
+    fn slices<'a>(&'a self, out: &mut Vec<IoSlice<'a>>) {
+        let mut skip = self.done;
+        for part in [&self.prefix[..self.prefix_len], &self.header[..], self.body.as_slice()] {
+            if skip >= part.len() {
+                skip -= part.len();
+                continue;
+            }
+            out.push(IoSlice::new(&part[skip..]));
+            skip = 0;
+        }
+    }
+}
+
+#[derive(Default)]
+struct Output {
+    queue: VecDeque<OutFrame>,
+    /// Unsent bytes in `queue`.
+    bytes: usize,
+    /// A send was refused as Full since the last `writable`.
+    refused: bool,
+    /// Bumped each time the pipe becomes writable again.
+    epoch: u64,
+}
+
+struct Input {
+    buf: Vec<u8>,
+    start: usize,
+    /// A large body being read straight into its buffer, and its full size.
+    partial: Option<(Vec<u8>, usize)>,
+    /// Decoded messages the socket has not taken yet.
+    ready: VecDeque<Msg>,
+    /// Reading stopped until the socket has room.
+    paused: bool,
+    /// Counts `resume` calls, to see one that raced a refused delivery.
+    resumes: u64,
+}
+
+/// One stream connection. Created by a listener (accepted) or a dialer.
+pub struct StreamConn {
+    id: PipeId,
+    fd: OwnedFd,
+    ctx: ConnContext,
+    observer: Weak<dyn ConnObserver>,
+    reactor: Arc<Reactor>,
+    key: OnceLock<Key>,
+    phase: AtomicU8,
+    interest: Mutex<Interest>,
+    output: Mutex<Output>,
+    input: Mutex<Input>,
+    me: Weak<StreamConn>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl StreamConn {
+    /// Takes over a connected (or, with `connecting`, still connecting)
+    /// non-blocking fd and starts the handshake.
+    pub fn start(
+        fd: OwnedFd,
+        side: Side,
+        ctx: ConnContext,
+        observer: Weak<dyn ConnObserver>,
+        reactor: Arc<Reactor>,
+    ) -> std::io::Result<Arc<StreamConn>> {
+        let connecting = side == Side::Connecting;
+        if ctx.framing == Framing::Tcp {
+            // Keepalive finds peers that vanished without a word.
+            let _ = rustix::net::sockopt::set_socket_keepalive(&fd, true);
+            let _ = rustix::net::sockopt::set_tcp_nodelay(&fd, ctx.options.tcp_nodelay);
+        }
+        if let Some(owner) = ctx.owner.upgrade() {
+            let stat = match side {
+                Side::Accepted => Stat::AcceptedConnections,
+                Side::Connecting => Stat::InProgressConnections,
+                Side::Connected => Stat::EstablishedConnections,
+            };
+            owner.count(stat, 1);
+        }
+        let conn = Arc::new_cyclic(|me| StreamConn {
+            id: super::pipe::next_pipe_id(),
+            fd,
+            ctx,
+            observer,
+            reactor,
+            key: OnceLock::new(),
+            phase: AtomicU8::new(if connecting { CONNECTING } else { HANDSHAKE }),
+            interest: Mutex::new(if connecting { Interest::WRITE } else { Interest::READ }),
+            output: Mutex::default(),
+            input: Mutex::new(Input {
+                buf: Vec::new(),
+                start: 0,
+                partial: None,
+                ready: VecDeque::new(),
+                paused: false,
+                resumes: 0,
+            }),
+            me: me.clone(),
+        });
+        let handler: Weak<dyn Handler> = conn.me.clone();
+        let interest = *lock(&conn.interest);
+        let key = conn.reactor.register(&conn.fd, interest, handler)?;
+        let _ = conn.key.set(key);
+        if !connecting {
+            conn.begin_handshake();
+        }
+        Ok(conn)
+    }
+
+    /// The pipe id this connection will have once open.
+    pub fn id(&self) -> PipeId {
+        self.id
+    }
+
+    fn phase(&self) -> u8 {
+        self.phase.load(Ordering::Acquire)
+    }
+
+    /// Sets what the reactor watches: reading unless paused or still
+    /// connecting, writing while something is queued or connecting.
+    fn set_interest(&self, change: impl FnOnce(&mut Interest)) {
+        let mut interest = lock(&self.interest);
+        let before = *interest;
+        change(&mut interest);
+        if *interest != before && self.phase() != CLOSED {
+            if let Some(key) = self.key.get() {
+                let _ = self.reactor.reregister(&self.fd, *key, *interest);
+            }
+        }
+    }
+
+    /// Sends our header and gives the peer HANDSHAKE_TIMEOUT for its own.
+    fn begin_handshake(&self) {
+        if let Some(key) = self.key.get() {
+            self.reactor.add_timer(Instant::now() + HANDSHAKE_TIMEOUT, *key, HANDSHAKE_TIMER);
+        }
+        let header = sp::handshake(self.ctx.options.protocol);
+        let frame = OutFrame {
+            prefix: [0; MAX_PREFIX],
+            prefix_len: 0,
+            header: header.to_vec(),
+            body: Body::default(),
+            done: 0,
+        };
+        let mut out = lock(&self.output);
+        out.bytes += frame.len();
+        out.queue.push_back(frame);
+        drop(out);
+        self.flush();
+    }
+
+    /// Closes the connection (from any thread, once): the peer sees EOF,
+    /// the socket forgets the pipe, a dialer reconnects.
+    fn close_because(&self, stat: Option<Stat>) {
+        let was = self.phase.swap(CLOSED, Ordering::AcqRel);
+        if was == CLOSED {
+            return;
+        }
+        if let Some(key) = self.key.get() {
+            self.reactor.deregister(&self.fd, *key);
+        }
+        let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
+        {
+            let mut out = lock(&self.output);
+            out.queue.clear();
+            out.bytes = 0;
+        }
+        lock(&self.input).ready.clear();
+        if let Some(owner) = self.ctx.owner.upgrade() {
+            if let Some(stat) = stat {
+                owner.count(stat, 1);
+            }
+            if was == OPEN {
+                owner.count(Stat::CurrentConnections, -1);
+                owner.detach(self.id);
+            } else if was == CONNECTING {
+                owner.count(Stat::InProgressConnections, -1);
+            }
+        }
+        if let Some(observer) = self.observer.upgrade() {
+            observer.conn_closed(self.id, was == OPEN);
+        }
+    }
+
+    /// A connect finished: fail, or start the handshake.
+    fn connect_done(&self) {
+        match rustix::net::sockopt::socket_error(&self.fd) {
+            Ok(Ok(())) => {
+                if self.phase.compare_exchange(CONNECTING, HANDSHAKE, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                    if let Some(owner) = self.ctx.owner.upgrade() {
+                        owner.count(Stat::InProgressConnections, -1);
+                        owner.count(Stat::EstablishedConnections, 1);
+                    }
+                    self.set_interest(|i| *i = Interest::READ);
+                    self.begin_handshake();
+                }
+            }
+            _ => self.close_because(Some(Stat::ConnectErrors)),
+        }
+    }
+
+    /// Writes as much of the queue as the kernel takes.
+    fn flush(&self) {
+        let mut out = lock(&self.output);
+        let mut notify = None;
+        while !out.queue.is_empty() {
+            let mut slices = Vec::with_capacity(MAX_BATCH * 3);
+            for frame in out.queue.iter().take(MAX_BATCH) {
+                frame.slices(&mut slices);
+            }
+            match rustix::io::writev(&self.fd, &slices) {
+                Ok(n) => advance(&mut out, n),
+                Err(Errno::AGAIN) => break,
+                Err(Errno::INTR) => continue,
+                Err(_) => {
+                    drop(out);
+                    self.close_because(Some(Stat::BrokenConnections));
+                    return;
+                }
+            }
+        }
+        let empty = out.queue.is_empty();
+        if out.refused && out.bytes < self.ctx.options.send_buffer {
+            out.refused = false;
+            out.epoch += 1;
+            notify = Some(out.epoch);
+        }
+        drop(out);
+        self.set_interest(|i| i.write = !empty);
+        if let (Some(epoch), Some(owner)) = (notify, self.ctx.owner.upgrade()) {
+            owner.writable(self.id, epoch);
+        }
+    }
+
+    /// Reads what the kernel has, decodes it and hands it to the socket.
+    fn read_ready(&self) {
+        let mut inp = lock(&self.input);
+        loop {
+            if inp.paused || self.phase() == CLOSED {
+                return;
+            }
+            if !inp.ready.is_empty() {
+                if !self.deliver(inp) {
+                    return;
+                }
+                inp = lock(&self.input);
+                continue;
+            }
+            match self.read_some(&mut inp) {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(stat) => {
+                    drop(inp);
+                    self.close_because(stat);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Hands the decoded messages to the socket; false if it stopped
+    /// reading (paused, or closed).
+    fn deliver(&self, mut inp: MutexGuard<'_, Input>) -> bool {
+        let mut batch = std::mem::take(&mut inp.ready);
+        let resumes = inp.resumes;
+        drop(inp);
+        let Some(owner) = self.ctx.owner.upgrade() else {
+            self.close_because(None);
+            return false;
+        };
+        let all_taken = owner.deliver(self.id, &mut batch);
+        if all_taken {
+            return true;
+        }
+        let mut inp = lock(&self.input);
+        batch.append(&mut inp.ready);
+        inp.ready = batch;
+        if inp.resumes != resumes {
+            // The socket made room while we were away: try again.
+            return true;
+        }
+        inp.paused = true;
+        drop(inp);
+        self.set_interest(|i| i.read = false);
+        false
+    }
+
+    /// One read and the frames it completes. Ok(false): nothing more for
+    /// now. Err: the connection must close, counted under that statistic.
+    fn read_some(&self, inp: &mut Input) -> Result<bool, Option<Stat>> {
+        if let Some((body, full)) = inp.partial.as_mut() {
+            let full = *full;
+            match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(body)) {
+                Ok(0) => return Err(Some(Stat::BrokenConnections)),
+                Ok(_) => {}
+                Err(Errno::AGAIN) => return Ok(false),
+                Err(Errno::INTR) => return Ok(true),
+                Err(_) => return Err(Some(Stat::BrokenConnections)),
+            }
+            if body.len() >= full {
+                let (mut body, _) = inp.partial.take().expect("partial read");
+                // Bytes past this frame belong to the next one.
+                inp.buf = body.split_off(full);
+                inp.start = 0;
+                inp.ready.push_back(Msg::new(Body::from_parts(body, HEADROOM)));
+                self.decode(inp)?;
+            }
+            return Ok(true);
+        }
+        if inp.start > 0 {
+            let start = inp.start;
+            inp.buf.drain(..start);
+            inp.start = 0;
+        }
+        if inp.buf.capacity() < READ_BUF {
+            inp.buf.reserve(READ_BUF - inp.buf.len());
+        }
+        match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(&mut inp.buf)) {
+            Ok(0) => Err(Some(Stat::BrokenConnections)),
+            Ok(_) => {
+                if self.phase() == HANDSHAKE {
+                    self.check_handshake(inp)?;
+                }
+                if self.phase() == OPEN {
+                    self.decode(inp)?;
+                }
+                Ok(true)
+            }
+            Err(Errno::AGAIN) => Ok(false),
+            Err(Errno::INTR) => Ok(true),
+            Err(_) => Err(Some(Stat::BrokenConnections)),
+        }
+    }
+
+    /// Checks the peer's handshake once its 8 bytes are in, and opens.
+    fn check_handshake(&self, inp: &mut Input) -> Result<(), Option<Stat>> {
+        if inp.buf.len() - inp.start < HANDSHAKE_LEN {
+            return Ok(());
+        }
+        let header: [u8; HANDSHAKE_LEN] = inp.buf[inp.start..inp.start + HANDSHAKE_LEN].try_into().expect("8 bytes");
+        if sp::check_handshake(&header, self.ctx.options.peer_protocol).is_err() {
+            return Err(Some(Stat::DroppedConnections));
+        }
+        inp.start += HANDSHAKE_LEN;
+        self.open()
+    }
+
+    /// The handshake is done: the pipe goes to the socket.
+    fn open(&self) -> Result<(), Option<Stat>> {
+        if self.phase.compare_exchange(HANDSHAKE, OPEN, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return Err(None);
+        }
+        let Some(owner) = self.ctx.owner.upgrade() else { return Err(None) };
+        let Some(me) = self.me.upgrade() else { return Err(None) };
+        let pipe = Pipe {
+            id: self.id,
+            ops: me,
+            send_priority: self.ctx.options.send_priority,
+            recv_priority: self.ctx.options.recv_priority,
+        };
+        owner.count(Stat::CurrentConnections, 1);
+        if !owner.attach(pipe) {
+            return Err(None);
+        }
+        Ok(())
+    }
+
+    /// Decodes every complete frame in the buffer; starts a direct read for
+    /// a large one.
+    fn decode(&self, inp: &mut Input) -> Result<(), Option<Stat>> {
+        let framing = self.ctx.framing;
+        let max = self.ctx.options.recv_max_size;
+        loop {
+            let avail = &inp.buf[inp.start..];
+            let len = match framing.parse_prefix(avail, max) {
+                Ok(Some(len)) => len,
+                Ok(None) => return Ok(()),
+                Err(FrameError::BadType(_)) | Err(FrameError::TooLarge(_)) => {
+                    return Err(Some(Stat::DroppedConnections));
+                }
+            };
+            let len = usize::try_from(len).map_err(|_| Some(Stat::DroppedConnections))?;
+            let p = framing.prefix_len();
+            let have = avail.len() - p;
+            if have >= len {
+                let body = Body::copy_from(&avail[p..p + len], HEADROOM).map_err(|_| Some(Stat::DroppedConnections))?;
+                inp.ready.push_back(Msg::new(body));
+                inp.start += p + len;
+                continue;
+            }
+            if len >= DIRECT_READ {
+                let full = HEADROOM.checked_add(len).ok_or(Some(Stat::DroppedConnections))?;
+                let mut body = Vec::new();
+                body.try_reserve_exact(full).map_err(|_| Some(Stat::DroppedConnections))?;
+                body.resize(HEADROOM, 0);
+                body.extend_from_slice(&avail[p..]);
+                inp.partial = Some((body, full));
+                inp.start = inp.buf.len();
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Marks `n` more bytes of the queue as written.
+fn advance(out: &mut Output, mut n: usize) {
+    out.bytes -= n;
+    while n > 0 {
+        let front = out.queue.front_mut().expect("written bytes belong to queued frames");
+        let left = front.len() - front.done;
+        if n < left {
+            front.done += n;
+            return;
+        }
+        n -= left;
+        out.queue.pop_front();
+    }
+}
+
+impl PipeOps for StreamConn {
+    fn send(&self, msg: Msg) -> Result<(), SendError> {
+        if self.phase() != OPEN {
+            return Err(SendError::Closed(msg));
+        }
+        let framing = self.ctx.framing;
+        let total = (msg.header.len() + msg.body.len()) as u64;
+        let mut frame = OutFrame {
+            prefix: framing.prefix(total),
+            prefix_len: framing.prefix_len(),
+            header: msg.header,
+            body: msg.body,
+            done: 0,
+        };
+        let mut out = lock(&self.output);
+        if !out.queue.is_empty() {
+            if out.bytes + frame.len() > self.ctx.options.send_buffer {
+                out.refused = true;
+                let epoch = out.epoch;
+                return Err(SendError::Full(Msg { header: frame.header, body: frame.body }, epoch));
+            }
+            out.bytes += frame.len();
+            out.queue.push_back(frame);
+            return Ok(());
+        }
+        let mut slices = Vec::with_capacity(3);
+        frame.slices(&mut slices);
+        let written = loop {
+            match rustix::io::writev(&self.fd, &slices) {
+                Ok(n) => break n,
+                Err(Errno::INTR) => continue,
+                Err(Errno::AGAIN) => break 0,
+                Err(_) => {
+                    drop(slices);
+                    drop(out);
+                    self.close_because(Some(Stat::BrokenConnections));
+                    return Err(SendError::Closed(Msg { header: frame.header, body: frame.body }));
+                }
+            }
+        };
+        drop(slices);
+        if written == frame.len() {
+            return Ok(());
+        }
+        frame.done = written;
+        out.bytes += frame.len() - written;
+        out.queue.push_back(frame);
+        drop(out);
+        self.set_interest(|i| i.write = true);
+        Ok(())
+    }
+
+    fn resume(&self) {
+        let mut inp = lock(&self.input);
+        inp.resumes += 1;
+        if !inp.paused {
+            return;
+        }
+        inp.paused = false;
+        drop(inp);
+        self.set_interest(|i| i.read = true);
+        // Messages decoded before the pause are delivered from the reactor.
+        if let Some(me) = self.me.upgrade() {
+            self.reactor.run_soon(Box::new(move || me.read_ready()));
+        }
+    }
+
+    fn unsent(&self) -> usize {
+        lock(&self.output).bytes
+    }
+
+    fn close(&self) {
+        self.close_because(None);
+    }
+}
+
+impl Handler for StreamConn {
+    fn on_ready(&self, ready: Ready) {
+        match self.phase() {
+            CLOSED => {}
+            CONNECTING => {
+                if ready.writable || ready.failed {
+                    self.connect_done();
+                }
+            }
+            _ => {
+                if ready.writable {
+                    self.flush();
+                }
+                if ready.readable || ready.failed {
+                    self.read_ready();
+                }
+                if ready.failed {
+                    self.close_because(Some(Stat::BrokenConnections));
+                }
+            }
+        }
+    }
+
+    fn on_timer(&self, token: u64) {
+        if token == HANDSHAKE_TIMER && self.phase() == HANDSHAKE {
+            self.close_because(Some(Stat::DroppedConnections));
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Byte-level codecs of the SP wire: the stream handshake and the tcp / ipc
+//! framing. Pure functions over bytes, so they can be tested and fuzzed
+//! without a socket.
+
+pub mod frame;
+pub mod sp;
