@@ -178,9 +178,13 @@ impl StreamConn {
             me: me.clone(),
         });
         let handler: Weak<dyn Handler> = conn.me.clone();
-        let interest = *lock(&conn.interest);
-        let key = conn.reactor.register(&conn.fd, interest, handler)?;
-        let _ = conn.key.set(key);
+        {
+            // Registered under the interest lock, so that no event handler
+            // can change the interest before the key is known.
+            let interest = lock(&conn.interest);
+            let key = conn.reactor.register(&conn.fd, *interest, handler)?;
+            let _ = conn.key.set(key);
+        }
         if !connecting {
             conn.begin_handshake();
         }
@@ -196,9 +200,11 @@ impl StreamConn {
         self.phase.load(Ordering::Acquire)
     }
 
-    /// Sets what the reactor watches: reading unless paused or still
-    /// connecting, writing while something is queued or connecting.
-    fn set_interest(&self, change: impl FnOnce(&mut Interest)) {
+    /// Applies one half of the reactor interest, computed by the caller
+    /// while it holds the lock of the state it derives from (the output
+    /// queue for writing, the input pause for reading), so that two threads
+    /// cannot apply stale halves in the wrong order.
+    fn apply_interest(&self, change: impl FnOnce(&mut Interest)) {
         let mut interest = lock(&self.interest);
         let before = *interest;
         change(&mut interest);
@@ -207,6 +213,22 @@ impl StreamConn {
                 let _ = self.reactor.reregister(&self.fd, *key, *interest);
             }
         }
+    }
+
+    /// Watch for writability while connecting or while frames are queued.
+    fn refresh_write_interest(&self) {
+        let out = lock(&self.output);
+        let want = self.phase() == CONNECTING || !out.queue.is_empty();
+        self.apply_interest(|i| i.write = want);
+        drop(out);
+    }
+
+    /// Watch for readability once connected, unless paused.
+    fn refresh_read_interest(&self) {
+        let inp = lock(&self.input);
+        let want = self.phase() != CONNECTING && !inp.paused;
+        self.apply_interest(|i| i.read = want);
+        drop(inp);
     }
 
     /// Sends our header and gives the peer HANDSHAKE_TIMEOUT for its own.
@@ -271,7 +293,7 @@ impl StreamConn {
                         owner.count(Stat::InProgressConnections, -1);
                         owner.count(Stat::EstablishedConnections, 1);
                     }
-                    self.set_interest(|i| *i = Interest::READ);
+                    self.refresh_read_interest();
                     self.begin_handshake();
                 }
             }
@@ -299,14 +321,13 @@ impl StreamConn {
                 }
             }
         }
-        let empty = out.queue.is_empty();
         if out.refused && out.bytes < self.ctx.options.send_buffer {
             out.refused = false;
             out.epoch += 1;
             notify = Some(out.epoch);
         }
         drop(out);
-        self.set_interest(|i| i.write = !empty);
+        self.refresh_write_interest();
         if let (Some(epoch), Some(owner)) = (notify, self.ctx.owner.upgrade()) {
             owner.writable(self.id, epoch);
         }
@@ -361,7 +382,7 @@ impl StreamConn {
         }
         inp.paused = true;
         drop(inp);
-        self.set_interest(|i| i.read = false);
+        self.refresh_read_interest();
         false
     }
 
@@ -545,7 +566,7 @@ impl PipeOps for StreamConn {
         out.bytes += frame.len() - written;
         out.queue.push_back(frame);
         drop(out);
-        self.set_interest(|i| i.write = true);
+        self.refresh_write_interest();
         Ok(())
     }
 
@@ -557,7 +578,7 @@ impl PipeOps for StreamConn {
         }
         inp.paused = false;
         drop(inp);
-        self.set_interest(|i| i.read = true);
+        self.refresh_read_interest();
         // Messages decoded before the pause are delivered from the reactor.
         if let Some(me) = self.me.upgrade() {
             self.reactor.run_soon(Box::new(move || me.read_ready()));
