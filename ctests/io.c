@@ -1,8 +1,9 @@
-/* Sending, receiving, polling and endpoints before any transport exists:
-   each call fails with the errno nanomsg gives, and none claims success. */
+/* Addresses and their errors, and sending, receiving and polling with no
+   peer: each call fails with the errno nanomsg gives. */
 #include "testutil.h"
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 #include <nanomsg/pair.h>
 #include <nanomsg/pubsub.h>
 #include <nanomsg/reqrep.h>
@@ -18,24 +19,64 @@ static double now_ms (void)
 
 static void check_addresses (int s)
 {
-    char longaddr [200];
+    char longaddr [200], url [64];
+    int port = 20000 + (int) getpid () % 10000;
+    int other, ep;
 
-    CHECK_FAILS (nn_bind (s, "tcp://127.0.0.1:5555"), EPROTONOSUPPORT);
-    CHECK_FAILS (nn_connect (s, "ipc:///tmp/nnrs-test.ipc"), EPROTONOSUPPORT);
-    CHECK_FAILS (nn_bind (s, "inproc://a"), EPROTONOSUPPORT);
-    CHECK_FAILS (nn_connect (s, "ws://127.0.0.1:5555/"), EPROTONOSUPPORT);
+    /* Malformed. */
     CHECK_FAILS (nn_bind (s, "zmq://127.0.0.1:5555"), EPROTONOSUPPORT);
     CHECK_FAILS (nn_bind (s, "127.0.0.1:5555"), EINVAL);
     CHECK_FAILS (nn_connect (s, ""), EINVAL);
     CHECK_FAILS (nn_bind (s, NULL), EFAULT);
+    CHECK_FAILS (nn_bind (s, "tcp://127.0.0.1"), EINVAL);
+    CHECK_FAILS (nn_bind (s, "tcp://127.0.0.1:"), EINVAL);
+    CHECK_FAILS (nn_bind (s, "tcp://127.0.0.1:65536"), EINVAL);
+    CHECK_FAILS (nn_bind (s, "tcp://127.0.0.1:x1"), EINVAL);
+    CHECK_FAILS (nn_connect (s, "tcp://bad host:5555"), EINVAL);
+    CHECK_FAILS (nn_connect (s, "tcp://[::1]:5555"), EINVAL);   /* NN_IPV4ONLY */
+    CHECK_FAILS (nn_bind (s, "tcp://nnrs-no-such-if0:5555"), ENODEV);
+    CHECK_FAILS (nn_connect (s, "tcp://nnrs-no-such-if0;127.0.0.1:5555"), ENODEV);
+    CHECK_FAILS (nn_bind (s, "ipc://"), EINVAL);
+
+    /* Lengths: NN_SOCKADDR_MAX for every address, sun_path for ipc. */
     memset (longaddr, 'a', sizeof longaddr);
-    memcpy (longaddr, "ipc://", 6);
+    memcpy (longaddr, "inproc://", 9);
     longaddr [128] = 0;
     CHECK_FAILS (nn_bind (s, longaddr), ENAMETOOLONG);
     longaddr [127] = 0;
-    CHECK_FAILS (nn_bind (s, longaddr), EPROTONOSUPPORT);
-    CHECK_FAILS (nn_shutdown (s, 1), EINVAL);
-    CHECK_FAILS (nn_shutdown (s, -1), EINVAL);
+    CHECK (nn_bind (s, longaddr) > 0);
+    memcpy (longaddr, "ipc:///tmp/", 11);
+    CHECK_FAILS (nn_bind (s, longaddr), ENAMETOOLONG);
+
+    /* In use. */
+    other = nn_socket (AF_SP, NN_PAIR);
+    REQUIRE (other >= 0);
+    sprintf (url, "tcp://127.0.0.1:%d", port);
+    CHECK (nn_bind (s, url) > 0);
+    CHECK_FAILS (nn_bind (other, url), EADDRINUSE);
+    sprintf (url, "ipc:///tmp/nnrs-io-%d.ipc", (int) getpid ());
+    CHECK (nn_bind (s, url) > 0);
+    CHECK_FAILS (nn_bind (other, url), EADDRINUSE);
+    CHECK (nn_bind (s, "inproc://io-in-use") > 0);
+    CHECK_FAILS (nn_bind (other, "inproc://io-in-use"), EADDRINUSE);
+    /* Interface names and "*" on bind, host names on connect. */
+    sprintf (url, "tcp://lo:%d", port + 1);
+    CHECK (nn_bind (other, url) > 0);
+    sprintf (url, "tcp://*:%d", port + 2);
+    CHECK (nn_bind (other, url) > 0);
+    sprintf (url, "tcp://localhost:%d", port + 3);
+    CHECK (nn_connect (other, url) > 0);
+    sprintf (url, "tcp://127.0.0.1;127.0.0.1:%d", port + 4);
+    CHECK (nn_connect (other, url) > 0);
+    CHECK (nn_connect (other, "tcp://nnrs-no-such-host.invalid:5555") > 0);
+
+    /* Endpoint ids count per socket; shutdown takes one away once. */
+    ep = nn_connect (other, "inproc://io-later");
+    CHECK (ep == 6);
+    CHECK (nn_shutdown (other, ep) == 0);
+    CHECK_FAILS (nn_shutdown (other, ep), EINVAL);
+    CHECK_FAILS (nn_shutdown (other, -1), EINVAL);
+    CHECK (nn_close (other) == 0);
 }
 
 int main (void)

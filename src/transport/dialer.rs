@@ -69,7 +69,14 @@ impl Dialer {
         });
         let handler: Weak<dyn Handler> = dialer.me.clone();
         let _ = dialer.key.set(dialer.reactor.register_timer_only(handler));
-        dialer.dial();
+        // Every attempt starts on the reactor thread, so that its events
+        // are handled only after the dialer has recorded it.
+        let me = dialer.me.clone();
+        dialer.reactor.run_soon(Box::new(move || {
+            if let Some(dialer) = me.upgrade() {
+                dialer.dial();
+            }
+        }));
         Ok(dialer)
     }
 

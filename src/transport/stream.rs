@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 use std::io::IoSlice;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -123,6 +123,8 @@ pub struct StreamConn {
     reactor: Arc<Reactor>,
     key: OnceLock<Key>,
     phase: AtomicU8,
+    /// The socket took this pipe (and counts it as a current connection).
+    attached: AtomicBool,
     interest: Mutex<Interest>,
     output: Mutex<Output>,
     input: Mutex<Input>,
@@ -144,6 +146,9 @@ impl StreamConn {
         reactor: Arc<Reactor>,
     ) -> std::io::Result<Arc<StreamConn>> {
         let connecting = side == Side::Connecting;
+        if side == Side::Connected && connected_to_itself(&fd) {
+            return Err(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        }
         if ctx.framing == Framing::Tcp {
             // Keepalive finds peers that vanished without a word.
             let _ = rustix::net::sockopt::set_socket_keepalive(&fd, true);
@@ -165,6 +170,7 @@ impl StreamConn {
             reactor,
             key: OnceLock::new(),
             phase: AtomicU8::new(if connecting { CONNECTING } else { HANDSHAKE }),
+            attached: AtomicBool::new(false),
             interest: Mutex::new(if connecting { Interest::WRITE } else { Interest::READ }),
             output: Mutex::default(),
             input: Mutex::new(Input {
@@ -272,10 +278,11 @@ impl StreamConn {
             if let Some(stat) = stat {
                 owner.count(stat, 1);
             }
-            if was == OPEN {
+            if self.attached.swap(false, Ordering::AcqRel) {
                 owner.count(Stat::CurrentConnections, -1);
                 owner.detach(self.id);
-            } else if was == CONNECTING {
+            }
+            if was == CONNECTING {
                 owner.count(Stat::InProgressConnections, -1);
             }
         }
@@ -287,6 +294,7 @@ impl StreamConn {
     /// A connect finished: fail, or start the handshake.
     fn connect_done(&self) {
         match rustix::net::sockopt::socket_error(&self.fd) {
+            Ok(Ok(())) if connected_to_itself(&self.fd) => self.close_because(Some(Stat::ConnectErrors)),
             Ok(Ok(())) => {
                 if self.phase.compare_exchange(CONNECTING, HANDSHAKE, Ordering::AcqRel, Ordering::Acquire).is_ok() {
                     if let Some(owner) = self.ctx.owner.upgrade() {
@@ -310,7 +318,7 @@ impl StreamConn {
             for frame in out.queue.iter().take(MAX_BATCH) {
                 frame.slices(&mut slices);
             }
-            match rustix::io::writev(&self.fd, &slices) {
+            match write_frames(&self.fd, &slices) {
                 Ok(n) => advance(&mut out, n),
                 Err(Errno::AGAIN) => break,
                 Err(Errno::INTR) => continue,
@@ -459,9 +467,17 @@ impl StreamConn {
             send_priority: self.ctx.options.send_priority,
             recv_priority: self.ctx.options.recv_priority,
         };
-        owner.count(Stat::CurrentConnections, 1);
         if !owner.attach(pipe) {
             return Err(None);
+        }
+        owner.count(Stat::CurrentConnections, 1);
+        self.attached.store(true, Ordering::Release);
+        if self.phase() == CLOSED {
+            // Closed while attaching: make sure the socket forgets it.
+            if self.attached.swap(false, Ordering::AcqRel) {
+                owner.count(Stat::CurrentConnections, -1);
+                owner.detach(self.id);
+            }
         }
         Ok(())
     }
@@ -501,6 +517,21 @@ impl StreamConn {
             return Ok(());
         }
     }
+}
+
+/// Whether a tcp connect to a local port with no listener met itself
+/// (TCP simultaneous open with its own ephemeral port).
+fn connected_to_itself(fd: &OwnedFd) -> bool {
+    match (rustix::net::getsockname(fd), rustix::net::getpeername(fd)) {
+        (Ok(local), Ok(Some(peer))) => local == peer,
+        _ => false,
+    }
+}
+
+/// One gathering write; never raises SIGPIPE when the peer has gone.
+fn write_frames(fd: &OwnedFd, slices: &[IoSlice<'_>]) -> rustix::io::Result<usize> {
+    let mut no_control = rustix::net::SendAncillaryBuffer::default();
+    rustix::net::sendmsg(fd, slices, &mut no_control, rustix::net::SendFlags::NOSIGNAL)
 }
 
 /// Marks `n` more bytes of the queue as written.
@@ -546,7 +577,7 @@ impl PipeOps for StreamConn {
         let mut slices = Vec::with_capacity(3);
         frame.slices(&mut slices);
         let written = loop {
-            match rustix::io::writev(&self.fd, &slices) {
+            match write_frames(&self.fd, &slices) {
                 Ok(n) => break n,
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => break 0,
