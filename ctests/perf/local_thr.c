@@ -21,6 +21,7 @@ int main (int argc, char *argv [])
     perf_recv_all (s, buf, sz, count);
     perf_print_thr (sz, count, perf_now_us () - start);
     perf_check (nn_send (s, "", 1, 0) == 1, "nn_send (done)");
+    perf_settle ();
     free (buf);
     nn_close (s);
     return 0;

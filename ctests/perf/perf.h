@@ -68,6 +68,14 @@ static void perf_print_lat (size_t sz, int rts, uint64_t us)
     printf ("average latency: %.3f [us]\n", (double) us / (rts * 2));
 }
 
+/* Gives a last message time to leave before nn_close: libnanomsg drops
+   what is still queued when a socket closes (nnrs honours NN_LINGER). */
+static void perf_settle (void)
+{
+    struct timespec t = { 0, 100 * 1000 * 1000 };
+    nanosleep (&t, NULL);
+}
+
 /* Receives `count` messages of `sz` bytes. */
 static void perf_recv_all (int s, char *buf, size_t sz, int count)
 {

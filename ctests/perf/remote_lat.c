@@ -20,6 +20,7 @@ int main (int argc, char *argv [])
     perf_bounce (s, buf, sz, rts, 1);
     perf_print_lat (sz, rts, perf_now_us () - start);
     perf_check (nn_send (s, buf, 0, 0) == 0, "nn_send (done)");
+    perf_settle ();
     free (buf);
     nn_close (s);
     return 0;

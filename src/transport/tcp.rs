@@ -3,7 +3,7 @@
 //! host a literal or a name (resolved later, off the caller's thread).
 //! IPv6 literals are written in brackets and need NN_IPV4ONLY = 0.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 
@@ -34,16 +34,25 @@ fn literal(host: &str) -> Option<IpAddr> {
     inner.parse().ok()
 }
 
-/// A local address: `*`, a literal, or an interface name (ENODEV if it is
-/// none of those, or IPv6 where only IPv4 is allowed).
+/// A local address: `*`, a literal, an interface name, or a host name
+/// such as `localhost` (nanomsg stops at interface names). ENODEV if it is
+/// none of those, or IPv6 where only IPv4 is allowed.
 fn local_address(host: &str, ipv4_only: bool) -> Result<IpAddr> {
+    let usable = |a: &IpAddr| a.is_ipv4() || !ipv4_only;
     let ip = if host == "*" {
         if ipv4_only { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V6(Ipv6Addr::UNSPECIFIED) }
     } else if let Some(ip) = literal(host) {
         ip
+    } else if let Some(ip) = super::iface::addresses(host).into_iter().find(usable) {
+        ip
+    } else if valid_hostname(host) {
+        (host, 0u16)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|found| found.map(|a| a.ip()).find(usable))
+            .ok_or(Error::NoDevice)?
     } else {
-        let found = super::iface::addresses(host);
-        *found.iter().find(|a| a.is_ipv4() || !ipv4_only).ok_or(Error::NoDevice)?
+        return Err(Error::NoDevice);
     };
     if ipv4_only && ip.is_ipv6() {
         return Err(Error::NoDevice);
@@ -131,7 +140,8 @@ mod tests {
         assert_eq!(local_address("lo", true), Ok("127.0.0.1".parse().unwrap()));
         assert_eq!(local_address("[::1]", true), Err(Error::NoDevice));
         assert_eq!(local_address("[::1]", false), Ok("::1".parse().unwrap()));
-        assert_eq!(local_address("eth-none", true), Err(Error::NoDevice));
+        assert_eq!(local_address("nnrs-no-such-host.invalid", true), Err(Error::NoDevice));
+        assert_eq!(local_address("localhost", true), Ok("127.0.0.1".parse().unwrap()));
         assert!(valid_hostname("localhost") && valid_hostname("a-b.example"));
         assert!(!valid_hostname("a..b") && !valid_hostname("-a") && !valid_hostname("a b"));
     }
