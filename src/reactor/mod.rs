@@ -23,27 +23,29 @@ pub struct Interest {
     pub read: bool,
     /// The fd is writable (or a connect finished).
     pub write: bool,
+    /// Report changes only (edge-triggered): the handler reads and writes
+    /// until EAGAIN each time, and nothing needs re-arming.
+    pub edge: bool,
 }
 
 impl Interest {
     /// Nothing but errors.
-    pub const NONE: Interest = Interest { read: false, write: false };
-    /// Readability.
-    pub const READ: Interest = Interest { read: true, write: false };
-    /// Writability.
-    pub const WRITE: Interest = Interest { read: false, write: true };
-    /// Both.
-    pub const BOTH: Interest = Interest { read: true, write: true };
+    pub const NONE: Interest = Interest { read: false, write: false, edge: false };
+    /// Readability, for as long as it lasts.
+    pub const READ: Interest = Interest { read: true, write: false, edge: false };
+    /// Every change of readability and writability.
+    pub const EDGES: Interest = Interest { read: true, write: true, edge: true };
 
     fn flags(self) -> EventFlags {
-        // RDHUP only with reading: a paused reader must not hear of the
-        // peer's end over and over (epoll is level-triggered here).
         let mut f = EventFlags::empty();
         if self.read {
             f |= EventFlags::IN | EventFlags::RDHUP;
         }
         if self.write {
             f |= EventFlags::OUT;
+        }
+        if self.edge {
+            f |= EventFlags::ET;
         }
         f
     }

@@ -125,7 +125,6 @@ pub struct StreamConn {
     phase: AtomicU8,
     /// The socket took this pipe (and counts it as a current connection).
     attached: AtomicBool,
-    interest: Mutex<Interest>,
     output: Mutex<Output>,
     input: Mutex<Input>,
     me: Weak<StreamConn>,
@@ -171,7 +170,6 @@ impl StreamConn {
             key: OnceLock::new(),
             phase: AtomicU8::new(if connecting { CONNECTING } else { HANDSHAKE }),
             attached: AtomicBool::new(false),
-            interest: Mutex::new(if connecting { Interest::WRITE } else { Interest::READ }),
             output: Mutex::default(),
             input: Mutex::new(Input {
                 buf: Vec::new(),
@@ -184,13 +182,10 @@ impl StreamConn {
             me: me.clone(),
         });
         let handler: Weak<dyn Handler> = conn.me.clone();
-        {
-            // Registered under the interest lock, so that no event handler
-            // can change the interest before the key is known.
-            let interest = lock(&conn.interest);
-            let key = conn.reactor.register(&conn.fd, *interest, handler)?;
-            let _ = conn.key.set(key);
-        }
+        // Edge-triggered for good: reads and writes go on until EAGAIN, so
+        // the registration never changes (no epoll_ctl per message).
+        let key = conn.reactor.register(&conn.fd, Interest::EDGES, handler)?;
+        let _ = conn.key.set(key);
         if !connecting {
             conn.begin_handshake();
         }
@@ -204,37 +199,6 @@ impl StreamConn {
 
     fn phase(&self) -> u8 {
         self.phase.load(Ordering::Acquire)
-    }
-
-    /// Applies one half of the reactor interest, computed by the caller
-    /// while it holds the lock of the state it derives from (the output
-    /// queue for writing, the input pause for reading), so that two threads
-    /// cannot apply stale halves in the wrong order.
-    fn apply_interest(&self, change: impl FnOnce(&mut Interest)) {
-        let mut interest = lock(&self.interest);
-        let before = *interest;
-        change(&mut interest);
-        if *interest != before && self.phase() != CLOSED {
-            if let Some(key) = self.key.get() {
-                let _ = self.reactor.reregister(&self.fd, *key, *interest);
-            }
-        }
-    }
-
-    /// Watch for writability while connecting or while frames are queued.
-    fn refresh_write_interest(&self) {
-        let out = lock(&self.output);
-        let want = self.phase() == CONNECTING || !out.queue.is_empty();
-        self.apply_interest(|i| i.write = want);
-        drop(out);
-    }
-
-    /// Watch for readability once connected, unless paused.
-    fn refresh_read_interest(&self) {
-        let inp = lock(&self.input);
-        let want = self.phase() != CONNECTING && !inp.paused;
-        self.apply_interest(|i| i.read = want);
-        drop(inp);
     }
 
     /// Sends our header and gives the peer HANDSHAKE_TIMEOUT for its own.
@@ -301,43 +265,57 @@ impl StreamConn {
                         owner.count(Stat::InProgressConnections, -1);
                         owner.count(Stat::EstablishedConnections, 1);
                     }
-                    self.refresh_read_interest();
                     self.begin_handshake();
+                    // Bytes may have come with the connect's edge.
+                    self.read_ready();
                 }
             }
             _ => self.close_because(Some(Stat::ConnectErrors)),
         }
     }
 
-    /// Writes as much of the queue as the kernel takes.
-    fn flush(&self) {
-        let mut out = lock(&self.output);
-        let mut notify = None;
+    /// Writes as much of the queue as the kernel takes; Err if the
+    /// connection failed. Returns the new epoch when a refused sender may
+    /// try again.
+    fn write_queue(&self, out: &mut Output) -> Result<Option<u64>, ()> {
         while !out.queue.is_empty() {
             let mut slices = Vec::with_capacity(MAX_BATCH * 3);
             for frame in out.queue.iter().take(MAX_BATCH) {
                 frame.slices(&mut slices);
             }
             match write_frames(&self.fd, &slices) {
-                Ok(n) => advance(&mut out, n),
+                Ok(n) => advance(out, n),
                 Err(Errno::AGAIN) => break,
                 Err(Errno::INTR) => continue,
-                Err(_) => {
-                    drop(out);
-                    self.close_because(Some(Stat::BrokenConnections));
-                    return;
-                }
+                Err(_) => return Err(()),
             }
         }
         if out.refused && out.bytes < self.ctx.options.send_buffer {
             out.refused = false;
             out.epoch += 1;
-            notify = Some(out.epoch);
+            return Ok(Some(out.epoch));
         }
+        Ok(None)
+    }
+
+    /// Flushes the queue (on a writable edge) and tells the socket when a
+    /// refused sender may try again.
+    fn flush(&self) {
+        let mut out = lock(&self.output);
+        let result = self.write_queue(&mut out);
         drop(out);
-        self.refresh_write_interest();
-        if let (Some(epoch), Some(owner)) = (notify, self.ctx.owner.upgrade()) {
-            owner.writable(self.id, epoch);
+        self.after_write(result);
+    }
+
+    fn after_write(&self, result: Result<Option<u64>, ()>) {
+        match result {
+            Err(()) => self.close_because(Some(Stat::BrokenConnections)),
+            Ok(Some(epoch)) => {
+                if let Some(owner) = self.ctx.owner.upgrade() {
+                    owner.writable(self.id, epoch);
+                }
+            }
+            Ok(None) => {}
         }
     }
 
@@ -389,8 +367,6 @@ impl StreamConn {
             return true;
         }
         inp.paused = true;
-        drop(inp);
-        self.refresh_read_interest();
         false
     }
 
@@ -565,6 +541,15 @@ impl PipeOps for StreamConn {
         };
         let mut out = lock(&self.output);
         if !out.queue.is_empty() {
+            // Write what is queued from this thread too: the reactor need
+            // not wake up when the kernel has room by now.
+            if self.write_queue(&mut out).is_err() {
+                drop(out);
+                self.close_because(Some(Stat::BrokenConnections));
+                return Err(SendError::Closed(Msg { header: frame.header, body: frame.body }));
+            }
+        }
+        if !out.queue.is_empty() {
             if out.bytes + frame.len() > self.ctx.options.send_buffer {
                 out.refused = true;
                 let epoch = out.epoch;
@@ -596,8 +581,7 @@ impl PipeOps for StreamConn {
         frame.done = written;
         out.bytes += frame.len() - written;
         out.queue.push_back(frame);
-        drop(out);
-        self.refresh_write_interest();
+        // The kernel refused the rest: its next writable edge flushes it.
         Ok(())
     }
 
@@ -609,8 +593,8 @@ impl PipeOps for StreamConn {
         }
         inp.paused = false;
         drop(inp);
-        self.refresh_read_interest();
-        // Messages decoded before the pause are delivered from the reactor.
+        // Edges that came during the pause were not acted on: read now,
+        // on the reactor, from the messages decoded before it onwards.
         if let Some(me) = self.me.upgrade() {
             self.reactor.run_soon(Box::new(move || me.read_ready()));
         }
