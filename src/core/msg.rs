@@ -5,6 +5,62 @@
 //! `nn_freemsg` checks) in that headroom, which is how a buffer from
 //! `nn_allocmsg` becomes a message body, and a received body becomes an
 //! NN_MSG chunk, without copying a byte.
+//!
+//! Large buffers are recycled (`pool`): freeing and re-allocating 64 KiB
+//! per message makes the allocator hand memory back to the kernel and take
+//! it again, a page fault per 4 KiB.
+
+use std::collections::TryReserveError;
+
+pub mod pool {
+    //! A small process-wide stock of large message buffers.
+
+    use std::collections::TryReserveError;
+    use std::sync::Mutex;
+
+    /// Buffers smaller than this are left to the allocator.
+    const SMALLEST: usize = 16 * 1024;
+    /// Bytes the stock may hold in all.
+    const STOCK_BYTES: usize = 16 * 1024 * 1024;
+
+    struct Stock {
+        buffers: Vec<Vec<u8>>,
+        bytes: usize,
+    }
+
+    static STOCK: Mutex<Stock> = Mutex::new(Stock { buffers: Vec::new(), bytes: 0 });
+
+    /// An empty buffer with room for `capacity` bytes, reused if the stock
+    /// has one that is not much larger.
+    pub fn take(capacity: usize) -> Result<Vec<u8>, TryReserveError> {
+        if capacity >= SMALLEST {
+            let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());
+            let fits = |b: &Vec<u8>| b.capacity() >= capacity && b.capacity() <= capacity.saturating_mul(2);
+            if let Some(i) = stock.buffers.iter().rposition(fits) {
+                let buf = stock.buffers.swap_remove(i);
+                stock.bytes -= buf.capacity();
+                return Ok(buf);
+            }
+        }
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(capacity)?;
+        Ok(buf)
+    }
+
+    /// Keeps a buffer for reuse, if it is large and the stock has room.
+    pub fn give(mut buf: Vec<u8>) {
+        let cap = buf.capacity();
+        if cap < SMALLEST {
+            return;
+        }
+        let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());
+        if stock.bytes + cap <= STOCK_BYTES {
+            buf.clear();
+            stock.bytes += cap;
+            stock.buffers.push(buf);
+        }
+    }
+}
 
 /// The bytes of a message, with room reserved in front of them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,9 +71,8 @@ pub struct Body {
 
 impl Body {
     /// A body of these bytes (copied), with `headroom` spare bytes in front.
-    pub fn copy_from(bytes: &[u8], headroom: usize) -> Result<Body, std::collections::TryReserveError> {
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(headroom + bytes.len())?;
+    pub fn copy_from(bytes: &[u8], headroom: usize) -> Result<Body, TryReserveError> {
+        let mut buf = pool::take(headroom + bytes.len())?;
         buf.resize(headroom, 0);
         buf.extend_from_slice(bytes);
         Ok(Body { buf, start: headroom })
@@ -31,8 +86,8 @@ impl Body {
     }
 
     /// The buffer and where the message bytes start in it.
-    pub fn into_parts(self) -> (Vec<u8>, usize) {
-        (self.buf, self.start)
+    pub fn into_parts(mut self) -> (Vec<u8>, usize) {
+        (std::mem::take(&mut self.buf), self.start)
     }
 
     /// The message bytes.
@@ -48,6 +103,12 @@ impl Body {
     /// Whether the message has no bytes.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl Drop for Body {
+    fn drop(&mut self) {
+        pool::give(std::mem::take(&mut self.buf));
     }
 }
 
@@ -80,5 +141,19 @@ mod tests {
         assert_eq!((buf.len(), start), (37, 32));
         let b = Body::from_parts(buf, 99);
         assert!(b.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod pool_tests {
+    use super::*;
+
+    #[test]
+    fn large_buffers_are_reused() {
+        let a = Body::copy_from(&[7u8; 65536], 32).unwrap();
+        let first = a.as_slice().as_ptr();
+        drop(a);
+        let b = Body::copy_from(&[8u8; 65536], 32).unwrap();
+        assert_eq!(b.as_slice().as_ptr(), first);
     }
 }

@@ -47,8 +47,7 @@ fn aligned_start(base: *const u8, min_start: usize) -> usize {
 /// Its bytes are not cleared: the caller writes them, as with malloc.
 pub fn alloc(size: usize) -> Result<*mut u8> {
     let total = size.checked_add(HEADROOM + ALIGN - 1).ok_or(Error::OutOfMemory)?;
-    let mut buf: Vec<u8> = Vec::new();
-    buf.try_reserve_exact(total)?;
+    let mut buf = crate::core::msg::pool::take(total)?;
     let start = aligned_start(buf.as_ptr(), HEADROOM);
     // SAFETY: start + size <= total <= capacity. The bytes are handed to C,
     // which fills them before they are read as a message.

@@ -170,8 +170,7 @@ pub extern "C" fn nn_sendmsg(s: c_int, msghdr: *const nn_msghdr, flags: c_int) -
 /// Concatenates the iovecs into one body.
 fn gather(iov: &[nn_iovec]) -> Result<Body> {
     let total = iov.iter().try_fold(0usize, |sum, v| sum.checked_add(v.iov_len)).ok_or(Error::Invalid)?;
-    let mut buf = Vec::new();
-    buf.try_reserve_exact(HEADROOM + total)?;
+    let mut buf = crate::core::msg::pool::take(HEADROOM.checked_add(total).ok_or(Error::Invalid)?)?;
     buf.resize(HEADROOM, 0);
     for v in iov {
         buf.extend_from_slice(user_bytes(v.iov_base, v.iov_len)?);

@@ -385,7 +385,9 @@ impl StreamConn {
             if body.len() >= full {
                 let (mut body, _) = inp.partial.take().expect("partial read");
                 // Bytes past this frame belong to the next one.
-                inp.buf = body.split_off(full);
+                inp.buf.clear();
+                inp.buf.extend_from_slice(&body[full..]);
+                body.truncate(full);
                 inp.start = 0;
                 inp.ready.push_back(Msg::new(Body::from_parts(body, HEADROOM)));
                 self.decode(inp)?;
@@ -483,8 +485,7 @@ impl StreamConn {
             }
             if len >= DIRECT_READ {
                 let full = HEADROOM.checked_add(len).ok_or(Some(Stat::DroppedConnections))?;
-                let mut body = Vec::new();
-                body.try_reserve_exact(full).map_err(|_| Some(Stat::DroppedConnections))?;
+                let mut body = crate::core::msg::pool::take(full).map_err(|_| Some(Stat::DroppedConnections))?;
                 body.resize(HEADROOM, 0);
                 body.extend_from_slice(&avail[p..]);
                 inp.partial = Some((body, full));
