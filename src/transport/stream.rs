@@ -33,6 +33,9 @@ const HEADROOM: usize = 32;
 const READ_BUF: usize = 64 * 1024;
 /// Bodies at least this large are read straight into their own buffer.
 const DIRECT_READ: usize = 16 * 1024;
+/// Read size after a large frame (prefixes and small frames still fit;
+/// the read buffer always has room for it, as frames in it are small).
+const SMALL_READ: usize = 4096;
 /// Frames written by one `writev` at most.
 const MAX_BATCH: usize = 64;
 /// How long a peer has to complete the handshake.
@@ -102,8 +105,14 @@ struct Output {
 }
 
 struct Input {
+    /// Read buffer (READ_BUF bytes once used); bytes `start..end` are
+    /// received and not yet decoded.
     buf: Vec<u8>,
     start: usize,
+    end: usize,
+    /// The last frame was large: read little before its successor's
+    /// prefix, so a large body is not read here and then copied.
+    large: bool,
     /// A large body being read straight into its buffer, and its full size.
     partial: Option<(Vec<u8>, usize)>,
     /// Decoded messages the socket has not taken yet.
@@ -174,6 +183,8 @@ impl StreamConn {
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
+                end: 0,
+                large: false,
                 partial: None,
                 ready: VecDeque::new(),
                 paused: false,
@@ -385,26 +396,33 @@ impl StreamConn {
             if body.len() >= full {
                 let (mut body, _) = inp.partial.take().expect("partial read");
                 // Bytes past this frame belong to the next one.
-                inp.buf.clear();
-                inp.buf.extend_from_slice(&body[full..]);
+                let excess = body.len() - full;
+                if inp.buf.len() < excess {
+                    inp.buf.resize(excess, 0);
+                }
+                inp.buf[..excess].copy_from_slice(&body[full..]);
                 body.truncate(full);
                 inp.start = 0;
+                inp.end = excess;
                 inp.ready.push_back(Msg::new(Body::from_parts(body, HEADROOM)));
                 self.decode(inp)?;
             }
             return Ok(true);
         }
+        if inp.buf.len() < READ_BUF {
+            inp.buf.resize(READ_BUF, 0);
+        }
         if inp.start > 0 {
-            let start = inp.start;
-            inp.buf.drain(..start);
+            inp.buf.copy_within(inp.start..inp.end, 0);
+            inp.end -= inp.start;
             inp.start = 0;
         }
-        if inp.buf.capacity() < READ_BUF {
-            inp.buf.reserve(READ_BUF - inp.buf.len());
-        }
-        match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(&mut inp.buf)) {
+        let limit = if inp.large { SMALL_READ } else { READ_BUF };
+        let to = (inp.end + limit).min(inp.buf.len());
+        match rustix::io::read(&self.fd, &mut inp.buf[inp.end..to]) {
             Ok(0) => Err(Some(Stat::BrokenConnections)),
-            Ok(_) => {
+            Ok(n) => {
+                inp.end += n;
                 if self.phase() == HANDSHAKE {
                     self.check_handshake(inp)?;
                 }
@@ -421,7 +439,7 @@ impl StreamConn {
 
     /// Checks the peer's handshake once its 8 bytes are in, and opens.
     fn check_handshake(&self, inp: &mut Input) -> Result<(), Option<Stat>> {
-        if inp.buf.len() - inp.start < HANDSHAKE_LEN {
+        if inp.end - inp.start < HANDSHAKE_LEN {
             return Ok(());
         }
         let header: [u8; HANDSHAKE_LEN] = inp.buf[inp.start..inp.start + HANDSHAKE_LEN].try_into().expect("8 bytes");
@@ -466,7 +484,7 @@ impl StreamConn {
         let framing = self.ctx.framing;
         let max = self.ctx.options.recv_max_size;
         loop {
-            let avail = &inp.buf[inp.start..];
+            let avail = &inp.buf[inp.start..inp.end];
             let len = match framing.parse_prefix(avail, max) {
                 Ok(Some(len)) => len,
                 Ok(None) => return Ok(()),
@@ -481,6 +499,7 @@ impl StreamConn {
                 let body = Body::copy_from(&avail[p..p + len], HEADROOM).map_err(|_| Some(Stat::DroppedConnections))?;
                 inp.ready.push_back(Msg::new(body));
                 inp.start += p + len;
+                inp.large = false;
                 continue;
             }
             if len >= DIRECT_READ {
@@ -489,7 +508,8 @@ impl StreamConn {
                 body.resize(HEADROOM, 0);
                 body.extend_from_slice(&avail[p..]);
                 inp.partial = Some((body, full));
-                inp.start = inp.buf.len();
+                inp.start = inp.end;
+                inp.large = true;
             }
             return Ok(());
         }
