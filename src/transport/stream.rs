@@ -37,7 +37,12 @@ const DIRECT_READ: usize = 16 * 1024;
 /// the read buffer always has room for it, as frames in it are small).
 const SMALL_READ: usize = 4096;
 /// Frames written by one `writev` at most.
-const MAX_BATCH: usize = 64;
+const MAX_BATCH: usize = 256;
+/// A send this soon after the previous write is corked: queued for one
+/// batched write by the reactor instead of a write of its own. A sender
+/// in a loop then pays a fraction of a syscall per message; one that
+/// sends now and then still writes at once.
+const CORK_WINDOW: Duration = Duration::from_micros(10);
 /// How long a peer has to complete the handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Timer token of the handshake deadline.
@@ -96,6 +101,10 @@ impl OutFrame {
 #[derive(Default)]
 struct Output {
     queue: VecDeque<OutFrame>,
+    /// A flush is scheduled on the reactor for corked frames.
+    flush_pending: bool,
+    /// When a write last went to the kernel.
+    last_write: Option<Instant>,
     /// Unsent bytes in `queue`.
     bytes: usize,
     /// A send was refused as Full since the last `writable`.
@@ -313,9 +322,22 @@ impl StreamConn {
     /// refused sender may try again.
     fn flush(&self) {
         let mut out = lock(&self.output);
+        out.flush_pending = false;
         let result = self.write_queue(&mut out);
+        out.last_write = Some(Instant::now());
         drop(out);
         self.after_write(result);
+    }
+
+    /// Has the reactor flush the queue soon (once per batch).
+    fn schedule_flush(&self, out: &mut Output) {
+        if out.flush_pending {
+            return;
+        }
+        out.flush_pending = true;
+        if let Some(me) = self.me.upgrade() {
+            self.reactor.run_soon(Box::new(move || me.flush()));
+        }
     }
 
     fn after_write(&self, result: Result<Option<u64>, ()>) {
@@ -561,9 +583,16 @@ impl PipeOps for StreamConn {
             done: 0,
         };
         let mut out = lock(&self.output);
-        if !out.queue.is_empty() {
-            // Write what is queued from this thread too: the reactor need
-            // not wake up when the kernel has room by now.
+        let now = Instant::now();
+        if out.queue.is_empty() && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW) {
+            // Sends follow each other closely: batch them.
+            out.bytes += frame.len();
+            out.queue.push_back(frame);
+            self.schedule_flush(&mut out);
+            return Ok(());
+        }
+        if out.bytes + frame.len() > self.ctx.options.send_buffer && !out.queue.is_empty() {
+            // Full: write what is queued from this thread before refusing.
             if self.write_queue(&mut out).is_err() {
                 drop(out);
                 self.close_because(Some(Stat::BrokenConnections));
@@ -580,6 +609,7 @@ impl PipeOps for StreamConn {
             out.queue.push_back(frame);
             return Ok(());
         }
+        out.last_write = Some(now);
         let mut slices = Vec::with_capacity(3);
         frame.slices(&mut slices);
         let written = loop {
@@ -626,6 +656,9 @@ impl PipeOps for StreamConn {
     }
 
     fn close(&self) {
+        // Whatever the kernel takes now still reaches the peer after the
+        // close; only what it refuses is lost (NN_LINGER waits for it).
+        let _ = self.write_queue(&mut lock(&self.output));
         self.close_because(None);
     }
 }
