@@ -49,9 +49,10 @@ static int closed_by_peer (int fd)
     return n == 0 && total <= 8;
 }
 
+/* Sends what it can: the server may drop an attacker mid-way. */
 static void send_all (int fd, const void *p, size_t n)
 {
-    CHECK (send (fd, p, n, MSG_NOSIGNAL) == (ssize_t) n);
+    (void) send (fd, p, n, MSG_NOSIGNAL);
 }
 
 static const unsigned char pair_hs [8] = { 0, 'S', 'P', 0, 0, 0x10, 0, 0 };

@@ -148,6 +148,14 @@ static void exchange (const char *url)
     CHECK (nn_close (a) == 0 && nn_close (b) == 0);
 }
 
+static void wait_disconnected (int s)
+{
+    int i;
+    for (i = 0; i < 200 && nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) != 0; i++)
+        usleep (10000);
+    CHECK (nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) == 0);
+}
+
 /* Connect first; bind later; then the bound side goes away and a new
    socket binds the same address: the connecting side reconnects. */
 static void reconnect (const char *url)
@@ -164,6 +172,9 @@ static void reconnect (const char *url)
     CHECK (nn_send (b, "first", 5, 0) == 5);
     CHECK (nn_recv (a, buf, sizeof buf, 0) == 5);
     CHECK (nn_close (a) == 0);
+    /* What b sent before it saw the peer go would be lost in flight (no
+       library can help that): wait until it has seen it. */
+    wait_disconnected (b);
     a = pair_socket ();
     CHECK (nn_bind (a, url) >= 0);
     CHECK (nn_send (b, "again", 5, 0) == 5);
