@@ -121,9 +121,22 @@ impl Socket {
         }
         state.routing.check_recv()?;
         let wait = Wait::new(dontwait, state.options.rcvtimeo);
+        let mut pulled = false;
         loop {
             if let Some(reason) = state.closed {
                 return Err(reason);
+            }
+            if state.inbox.is_empty() && !pulled {
+                // Read what has arrived on this thread rather than sleep
+                // until the reactor has read it and wakes us.
+                pulled = true;
+                let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).collect();
+                drop(state);
+                for pipe in pipes {
+                    pipe.pull();
+                }
+                state = self.lock();
+                continue;
             }
             if let Some(msg) = state.inbox.pop() {
                 let rcvbuf = state.options.rcvbuf as usize;

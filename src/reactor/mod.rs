@@ -54,11 +54,11 @@ impl Interest {
 /// What happened to an fd.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ready {
-    /// Readable, or the peer closed its side.
+    /// Readable, or the peer closed its side (or both sides are closed).
     pub readable: bool,
     /// Writable.
     pub writable: bool,
-    /// An error or a hang-up.
+    /// The socket has an error.
     pub failed: bool,
 }
 
@@ -240,10 +240,13 @@ impl Reactor {
                 }
                 let Some(handler) = self.handler(key) else { continue };
                 let f = ev.flags;
+                // A hang-up is news for the reader: what the peer sent
+                // before it is still there, and the read that finds the
+                // end closes the connection.
                 handler.on_ready(Ready {
-                    readable: f.intersects(EventFlags::IN | EventFlags::RDHUP),
+                    readable: f.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP),
                     writable: f.contains(EventFlags::OUT),
-                    failed: f.intersects(EventFlags::ERR | EventFlags::HUP),
+                    failed: f.contains(EventFlags::ERR),
                 });
             }
             let due = lock(&self.timers).take_due(Instant::now());

@@ -35,6 +35,10 @@ pub trait PipeOps: Send + Sync {
     fn send(&self, msg: Msg) -> Result<(), SendError>;
     /// The owner has room again for messages from this pipe.
     fn resume(&self);
+    /// Reads and delivers, on the caller's thread, what has arrived but
+    /// not been read yet (a receiver about to sleep calls this). Does
+    /// nothing if another thread is reading this pipe.
+    fn pull(&self) {}
     /// Bytes accepted but not yet handed to the kernel or the peer.
     fn unsent(&self) -> usize;
     /// Closes the pipe from the socket's side.

@@ -146,6 +146,9 @@ pub struct StreamConn {
     /// The socket took this pipe (and counts it as a current connection).
     attached: AtomicBool,
     output: Mutex<Output>,
+    /// Held for a whole read-and-deliver cycle, so that two threads never
+    /// hand this pipe's messages to the socket out of order.
+    reader: Mutex<()>,
     input: Mutex<Input>,
     me: Weak<StreamConn>,
 }
@@ -197,6 +200,7 @@ impl StreamConn {
             phase: AtomicU8::new(if connecting { CONNECTING } else { HANDSHAKE }),
             attached: AtomicBool::new(false),
             output: Mutex::default(),
+            reader: Mutex::new(()),
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
@@ -362,6 +366,13 @@ impl StreamConn {
 
     /// Reads what the kernel has, decodes it and hands it to the socket.
     fn read_ready(&self) {
+        let _reading = lock(&self.reader);
+        self.read_and_deliver();
+    }
+
+    /// Reads until EAGAIN (or a pause), delivering as it goes. The caller
+    /// holds `reader`.
+    fn read_and_deliver(&self) {
         let mut inp = lock(&self.input);
         loop {
             if inp.paused || self.phase() == CLOSED {
@@ -656,6 +667,15 @@ impl PipeOps for StreamConn {
         // on the reactor, from the messages decoded before it onwards.
         if let Some(me) = self.me.upgrade() {
             self.reactor.run_soon(Box::new(move || me.read_ready()));
+        }
+    }
+
+    fn pull(&self) {
+        if self.phase() != OPEN {
+            return;
+        }
+        if let Ok(_reading) = self.reader.try_lock() {
+            self.read_and_deliver();
         }
     }
 
