@@ -1,6 +1,8 @@
 //! Sending and receiving on a socket: routing through the protocol, pipes
 //! that refuse (full or closed), blocking with NN_SNDTIMEO / NN_RCVTIMEO,
-//! NN_DONTWAIT, and waking pipes paused by a full receive queue.
+//! NN_DONTWAIT, and waking pipes paused by a full receive queue. A receiver
+//! that finds nothing reads its pipes itself once before it sleeps: a
+//! thread wake-up costs more than the read.
 
 use std::sync::{Condvar, MutexGuard};
 use std::time::{Duration, Instant};
@@ -126,11 +128,11 @@ impl Socket {
             if let Some(reason) = state.closed {
                 return Err(reason);
             }
-            if state.inbox.is_empty() && !pulled {
+            if state.inbox.is_empty() && !pulled && state.pipes.values().any(|e| e.pipe.ops.pulls()) {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
                 pulled = true;
-                let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).collect();
+                let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect();
                 drop(state);
                 for pipe in pipes {
                     pipe.pull();

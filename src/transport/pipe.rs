@@ -35,6 +35,11 @@ pub trait PipeOps: Send + Sync {
     fn send(&self, msg: Msg) -> Result<(), SendError>;
     /// The owner has room again for messages from this pipe.
     fn resume(&self);
+    /// Whether `pull` can find anything: pipes that deliver as they
+    /// receive (inproc) never can.
+    fn pulls(&self) -> bool {
+        false
+    }
     /// Reads and delivers, on the caller's thread, what has arrived but
     /// not been read yet (a receiver about to sleep calls this). Does
     /// nothing if another thread is reading this pipe.

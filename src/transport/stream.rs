@@ -2,13 +2,21 @@
 //! both ways, and flow control. tcp and ipc share all of it; they differ
 //! only in framing and in how the fd was made.
 //!
-//! Sends run on the caller's thread: when nothing is queued the frame is
-//! written at once with one `writev`; what the kernel does not take is
-//! queued and flushed in batches by the reactor. Reads run on the reactor:
-//! one large read, every complete frame in it decoded, all of them handed
-//! to the socket at once. Large bodies are read straight into their final
-//! buffer. Locks: `input` and `output` are never held together, and neither
-//! is held while calling the owner.
+//! Sends run on the caller's thread: a lone frame is written at once with
+//! one gathering write; frames that follow the last write within
+//! CORK_WINDOW are queued and written together by the reactor, so a sender
+//! in a loop pays a fraction of a syscall per message. What the kernel does
+//! not take waits in the queue for the next writable edge.
+//!
+//! Reads run on the reactor, or on a receiver's thread about to sleep
+//! (`pull`): one large read, every complete frame in it decoded, all of
+//! them handed to the socket at once; large bodies are read straight into
+//! their own buffer. The fd is registered once, edge-triggered, so both
+//! directions go on until EAGAIN.
+//!
+//! Locks: `reader` is held for a whole read-and-deliver cycle (so messages
+//! reach the socket in order); `input` and `output` are never held
+//! together, and neither is held while calling the owner.
 
 use std::collections::VecDeque;
 use std::io::IoSlice;
@@ -668,6 +676,10 @@ impl PipeOps for StreamConn {
         if let Some(me) = self.me.upgrade() {
             self.reactor.run_soon(Box::new(move || me.read_ready()));
         }
+    }
+
+    fn pulls(&self) -> bool {
+        true
     }
 
     fn pull(&self) {
