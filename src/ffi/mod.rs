@@ -3,6 +3,10 @@
 //! entry point checks what it can, runs inside `guard::call` (errno on
 //! failure, a caught panic instead of an abort) and calls down into `core`.
 
+// The entry points take raw pointers from C by design: they are the safe
+// boundary, checking what can be checked, and C callers cannot mark them.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 pub mod chunk;
 pub mod cmsg;
 pub mod device;

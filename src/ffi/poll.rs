@@ -65,7 +65,7 @@ pub extern "C" fn nn_poll(fds: *mut nn_pollfd, nfds: c_int, timeout: c_int) -> c
 /// ready, ETERM once `nn_term` was called, EINTR on a signal.
 fn wait(watched: &mut [PollFd<'_>], owners: &[(usize, i16)], timeout: c_int) -> Result<Vec<(usize, i16)>> {
     let term = table::global().term_signal()?;
-    let mut all: Vec<PollFd<'_>> = watched.iter().cloned().collect();
+    let mut all: Vec<PollFd<'_>> = watched.to_vec();
     all.push(PollFd::new(term, PollFlags::IN));
     let limit = u64::try_from(timeout).ok().map(|ms| Timespec {
         tv_sec: (ms / 1000) as i64,
