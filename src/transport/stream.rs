@@ -15,7 +15,7 @@
 //! directions go on until EAGAIN.
 //!
 //! Locks: `reader` is held for a whole read-and-deliver cycle (so messages
-//! reach the socket in order); `input` and `output` are never held
+//! reach the socket in order) and only ever tried, never waited for; `input` and `output` are never held
 //! together, and neither is held while calling the owner.
 
 use std::collections::VecDeque;
@@ -158,6 +158,8 @@ pub struct StreamConn {
     /// Held for a whole read-and-deliver cycle, so that two threads never
     /// hand this pipe's messages to the socket out of order.
     reader: Mutex<()>,
+    /// Someone found `reader` taken and wants its holder to read again.
+    read_wanted: AtomicBool,
     input: Mutex<Input>,
     me: Weak<StreamConn>,
 }
@@ -209,6 +211,7 @@ impl StreamConn {
             attached: AtomicBool::new(false),
             output: Mutex::default(),
             reader: Mutex::new(()),
+            read_wanted: AtomicBool::new(false),
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
@@ -374,8 +377,27 @@ impl StreamConn {
 
     /// Reads what the kernel has, decodes it and hands it to the socket.
     fn read_ready(&self) {
-        let _reading = lock(&self.reader);
-        self.read_and_deliver();
+        self.read_exclusively();
+    }
+
+    /// Reads and delivers unless another thread is doing so, in which case
+    /// that thread reads once more when it is done: nobody waits for the
+    /// reader lock, and no readable edge is left unread.
+    fn read_exclusively(&self) {
+        loop {
+            self.read_wanted.store(true, Ordering::SeqCst);
+            let _reading = match self.reader.try_lock() {
+                Ok(guard) => guard,
+                Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return,
+            };
+            self.read_wanted.store(false, Ordering::SeqCst);
+            self.read_and_deliver();
+            drop(_reading);
+            if !self.read_wanted.load(Ordering::SeqCst) {
+                return;
+            }
+        }
     }
 
     /// Reads until EAGAIN (or a pause), delivering as it goes. The caller
@@ -683,11 +705,8 @@ impl PipeOps for StreamConn {
     }
 
     fn pull(&self) {
-        if self.phase() != OPEN {
-            return;
-        }
-        if let Ok(_reading) = self.reader.try_lock() {
-            self.read_and_deliver();
+        if self.phase() == OPEN {
+            self.read_exclusively();
         }
     }
 
