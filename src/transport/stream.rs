@@ -705,9 +705,15 @@ impl PipeOps for StreamConn {
     }
 
     fn pull(&self) {
-        if self.phase() == OPEN {
-            self.read_exclusively();
+        if self.phase() != OPEN {
+            return;
         }
+        // A read that finds a tcp socket empty can make the kernel send a
+        // window update: ask first, it is as cheap as the read.
+        if self.ctx.framing == Framing::Tcp && rustix::io::ioctl_fionread(&self.fd).is_ok_and(|n| n == 0) {
+            return;
+        }
+        self.read_exclusively();
     }
 
     fn unsent(&self) -> usize {
