@@ -76,33 +76,77 @@ static void perf_settle (void)
     nanosleep (&t, NULL);
 }
 
-/* Receives `count` messages of `sz` bytes. */
-static void perf_recv_all (int s, char *buf, size_t sz, int count)
+/* A message buffer of `sz` bytes (plus one, so 0 is fine), filled. */
+static char *perf_buffer (size_t sz)
 {
-    int i;
-    for (i = 0; i != count; i++)
-        perf_check (nn_recv (s, buf, sz, 0) == (int) sz, "nn_recv");
+    char *buf = malloc (sz + 1);
+    perf_check (buf != NULL, "malloc");
+    memset (buf, 111, sz + 1);
+    return buf;
 }
 
-/* Sends `count` messages of `sz` bytes. */
-static void perf_send_all (int s, const char *buf, size_t sz, int count)
+/* The receiving side of a throughput run: an empty start message, `count`
+   messages, the result printed, a one-byte reply when all arrived. */
+static void perf_thr_receiver (const char *addr, int bind, size_t sz, int count)
 {
-    int i;
+    int i, s = perf_socket (addr, bind);
+    char *buf = perf_buffer (sz);
+    uint64_t start;
+    perf_check (nn_recv (s, buf, sz, 0) == 0, "nn_recv (start)");
+    start = perf_now_us ();
+    for (i = 0; i != count; i++)
+        perf_check (nn_recv (s, buf, sz, 0) == (int) sz, "nn_recv");
+    perf_print_thr (sz, count, perf_now_us () - start);
+    perf_check (nn_send (s, "", 1, 0) == 1, "nn_send (done)");
+    perf_settle ();
+    free (buf);
+    nn_close (s);
+}
+
+/* The sending side of a throughput run; waits for the receiver's reply. */
+static void perf_thr_sender (const char *addr, int bind, size_t sz, int count)
+{
+    int i, s = perf_socket (addr, bind);
+    char *buf = perf_buffer (sz);
+    perf_check (nn_send (s, buf, 0, 0) == 0, "nn_send (start)");
     for (i = 0; i != count; i++)
         perf_check (nn_send (s, buf, sz, 0) == (int) sz, "nn_send");
+    perf_check (nn_recv (s, buf, 1, 0) == 1, "nn_recv (done)");
+    free (buf);
+    nn_close (s);
 }
 
-/* `rts` round trips: send then receive (pinger) or the reverse (echoer). */
-static void perf_bounce (int s, char *buf, size_t sz, int rts, int ping)
+/* The measuring side of a latency run: `rts` round trips, the one-way
+   latency printed, then an empty message that lets the echoer stop. */
+static void perf_lat_pinger (const char *addr, int bind, size_t sz, int rts)
 {
-    int i;
+    int i, s = perf_socket (addr, bind);
+    char *buf = perf_buffer (sz);
+    uint64_t start = perf_now_us ();
     for (i = 0; i != rts; i++) {
-        if (ping)
-            perf_check (nn_send (s, buf, sz, 0) == (int) sz, "nn_send");
+        perf_check (nn_send (s, buf, sz, 0) == (int) sz, "nn_send");
         perf_check (nn_recv (s, buf, sz, 0) == (int) sz, "nn_recv");
-        if (!ping)
-            perf_check (nn_send (s, buf, sz, 0) == (int) sz, "nn_send");
     }
+    perf_print_lat (sz, rts, perf_now_us () - start);
+    perf_check (nn_send (s, buf, 0, 0) == 0, "nn_send (done)");
+    perf_settle ();
+    free (buf);
+    nn_close (s);
+}
+
+/* The echoing side of a latency run; stops at the pinger's empty message,
+   so that its last echo leaves before its socket goes. */
+static void perf_lat_echoer (const char *addr, int bind, size_t sz, int rts)
+{
+    int i, s = perf_socket (addr, bind);
+    char *buf = perf_buffer (sz);
+    for (i = 0; i != rts; i++) {
+        perf_check (nn_recv (s, buf, sz, 0) == (int) sz, "nn_recv");
+        perf_check (nn_send (s, buf, sz, 0) == (int) sz, "nn_send");
+    }
+    perf_check (nn_recv (s, buf, sz, 0) == 0, "nn_recv (done)");
+    free (buf);
+    nn_close (s);
 }
 
 #endif
