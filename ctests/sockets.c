@@ -28,6 +28,13 @@ static void *churn (void *arg)
     return (void *) (long) failures;
 }
 
+static void *device (void *arg)
+{
+    int *pair = arg;
+    int rc = nn_device (pair [0], pair [1]);
+    return (void *) (long) (rc == -1 ? errno : 0);
+}
+
 static void *blocked_recv (void *arg)
 {
     char buf [8];
@@ -110,5 +117,18 @@ int main (void)
     REQUIRE (pthread_join (threads [0], &result) == 0);
     CHECK ((long) result == EBADF);
     CHECK_FAILS (nn_close (s), EBADF);
+
+    /* nn_close of one of its sockets stops nn_device with EBADF. */
+    {
+        int pair [2];
+        CHECK_OK (pair [0], nn_socket (AF_SP_RAW, NN_PAIR));
+        CHECK_OK (pair [1], nn_socket (AF_SP_RAW, NN_PAIR));
+        REQUIRE (pthread_create (&threads [0], NULL, device, pair) == 0);
+        usleep (50000);
+        CHECK (nn_close (pair [1]) == 0);
+        REQUIRE (pthread_join (threads [0], &result) == 0);
+        CHECK ((long) result == EBADF);
+        CHECK (nn_close (pair [0]) == 0);
+    }
     return test_result ("sockets");
 }

@@ -170,6 +170,12 @@ impl Socket {
         };
         self.can_send.notify_all();
         self.can_recv.notify_all();
+        if let Some(s) = self.signals.get() {
+            // Both calls now return at once (with the close reason), so
+            // the fds say so: a poll or nn_device waiting on them wakes.
+            s.send.set(true);
+            s.recv.set(true);
+        }
         if reason == Error::BadSocket && linger != 0 {
             let deadline = u64::try_from(linger).ok().map(|ms| Instant::now() + Duration::from_millis(ms));
             while pipes.iter().any(|p| p.unsent() > 0) && deadline.is_none_or(|d| Instant::now() < d) {
@@ -237,6 +243,9 @@ impl Socket {
 
     /// Brings NN_SNDFD / NN_RCVFD in line with the state (if they exist).
     pub(super) fn refresh_signals(&self, state: &State) {
+        if state.closed.is_some() {
+            return;
+        }
         if let Some(s) = self.signals.get() {
             s.send.set(state.routing.can_send());
             s.recv.set(!state.inbox.is_empty());
