@@ -5,7 +5,12 @@
 pub mod options;
 pub mod pair;
 pub mod pending;
+pub mod pull;
+pub mod push;
 pub mod subscriptions;
+#[cfg(test)]
+mod testing;
+pub mod util;
 
 use crate::core::error::Result;
 use crate::core::msg::Msg;
@@ -38,13 +43,15 @@ pub trait Protocol: Send {
 pub fn new_protocol(kind: SocketType, raw: bool) -> Box<dyn Protocol> {
     match kind {
         SocketType::Pair => Box::new(pair::Pair::default()),
+        SocketType::Push => Box::new(push::Push::default()),
+        SocketType::Pull => Box::new(pull::Pull),
         _ => Box::new(pending::Pending::new(kind, raw)),
     }
 }
 
 /// Whether sockets of this type can have endpoints yet.
 pub fn has_routing(kind: SocketType) -> bool {
-    kind == SocketType::Pair
+    matches!(kind, SocketType::Pair | SocketType::Push | SocketType::Pull)
 }
 
 /// One of the ten nanomsg socket types.

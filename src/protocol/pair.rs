@@ -52,24 +52,10 @@ impl Protocol for Pair {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transport::pipe::{PipeOps, SendError};
-    use std::sync::Arc;
-
-    /// A pipe that is never written to: the state machine only names pipes.
-    struct FakePipe;
-    impl PipeOps for FakePipe {
-        fn send(&self, msg: Msg) -> std::result::Result<(), SendError> {
-            Err(SendError::Closed(msg))
-        }
-        fn resume(&self) {}
-        fn unsent(&self) -> usize {
-            0
-        }
-        fn close(&self) {}
-    }
+    use crate::protocol::testing::fake_pipe;
 
     fn pipe(id: PipeId) -> Pipe {
-        Pipe { id, ops: Arc::new(FakePipe), send_priority: 8, recv_priority: 8 }
+        fake_pipe(id, 8)
     }
 
     #[test]

@@ -1,0 +1,98 @@
+/* PUSH/PULL over inproc, ipc and tcp: messages are spread over the PULL
+   peers in turn, the best NN_SNDPRIO first, and a PULL hears every PUSH. */
+#include "testutil.h"
+#include <unistd.h>
+#include <nanomsg/pipeline.h>
+
+static int sock (int protocol)
+{
+    int s = nn_socket (AF_SP, protocol);
+    REQUIRE (s >= 0);
+    CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, 5000) == 0);
+    CHECK (set_int (s, NN_SOL_SOCKET, NN_SNDTIMEO, 5000) == 0);
+    return s;
+}
+
+static void wait_connections (int s, int n)
+{
+    int i;
+    for (i = 0; i < 500 && nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) != (uint64_t) n; i++)
+        usleep (10000);
+    CHECK (nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) == (uint64_t) n);
+}
+
+/* How many of the messages waiting on `s` there are. */
+static int drain (int s)
+{
+    char buf [16];
+    int n = 0;
+    while (nn_recv (s, buf, sizeof buf, NN_DONTWAIT) >= 0)
+        n++;
+    CHECK (nn_errno () == EAGAIN);
+    return n;
+}
+
+static void spread (const char *url_a, const char *url_b)
+{
+    int push = sock (NN_PUSH), a = sock (NN_PULL), b = sock (NN_PULL), i;
+    char buf [16];
+
+    CHECK_FAILS (nn_send (push, "x", 1, NN_DONTWAIT), EAGAIN);   /* no peer */
+    CHECK_FAILS (nn_recv (push, buf, sizeof buf, NN_DONTWAIT), ENOTSUP);
+    CHECK_FAILS (nn_send (a, "x", 1, NN_DONTWAIT), ENOTSUP);
+    CHECK (nn_bind (a, url_a) >= 0);
+    CHECK (nn_bind (b, url_b) >= 0);
+    CHECK (nn_connect (push, url_a) >= 0);
+    CHECK (nn_connect (push, url_b) >= 0);
+    wait_connections (push, 2);
+
+    /* In turn: five each. */
+    for (i = 0; i < 10; i++)
+        CHECK (nn_send (push, "job", 3, 0) == 3);
+    usleep (100000);
+    CHECK (drain (a) == 5);
+    CHECK (drain (b) == 5);
+    CHECK (nn_close (push) == 0);
+
+    /* The better priority takes everything while it can. */
+    push = sock (NN_PUSH);
+    CHECK (set_int (push, NN_SOL_SOCKET, NN_SNDPRIO, 2) == 0);
+    CHECK (nn_connect (push, url_b) >= 0);
+    CHECK (set_int (push, NN_SOL_SOCKET, NN_SNDPRIO, 1) == 0);
+    CHECK (nn_connect (push, url_a) >= 0);
+    wait_connections (push, 2);
+    for (i = 0; i < 10; i++)
+        CHECK (nn_send (push, "job", 3, 0) == 3);
+    usleep (100000);
+    CHECK (drain (a) == 10);
+    CHECK (drain (b) == 0);
+    CHECK (nn_close (push) == 0 && nn_close (b) == 0);
+
+    /* One PULL hears two PUSH sockets. */
+    {
+        int p1 = sock (NN_PUSH), p2 = sock (NN_PUSH);
+        CHECK (nn_connect (p1, url_a) >= 0);
+        CHECK (nn_connect (p2, url_a) >= 0);
+        CHECK (nn_send (p1, "one", 3, 0) == 3);
+        CHECK (nn_send (p2, "two", 3, 0) == 3);
+        CHECK (nn_recv (a, buf, sizeof buf, 0) == 3);
+        CHECK (nn_recv (a, buf, sizeof buf, 0) == 3);
+        CHECK (nn_close (p1) == 0 && nn_close (p2) == 0);
+    }
+    CHECK (nn_close (a) == 0);
+}
+
+int main (void)
+{
+    char a [64], b [64];
+    int port = 20000 + (int) getpid () % 10000;
+
+    spread ("inproc://pipeline-a", "inproc://pipeline-b");
+    sprintf (a, "ipc:///tmp/nnrs-pipeline-a-%d.ipc", (int) getpid ());
+    sprintf (b, "ipc:///tmp/nnrs-pipeline-b-%d.ipc", (int) getpid ());
+    spread (a, b);
+    sprintf (a, "tcp://127.0.0.1:%d", port);
+    sprintf (b, "tcp://127.0.0.1:%d", port + 1);
+    spread (a, b);
+    return test_result ("pipeline");
+}

@@ -1,0 +1,41 @@
+//! PUSH: each message to one PULL peer, spread by the load balancer.
+//! Nothing is received.
+
+use super::util::lb::LoadBalancer;
+use super::Protocol;
+use crate::core::error::Result;
+use crate::core::msg::Msg;
+use crate::transport::pipe::{Pipe, PipeId};
+
+/// The PUSH state machine (cooked and raw alike).
+#[derive(Debug, Default)]
+pub struct Push {
+    peers: LoadBalancer,
+}
+
+impl Protocol for Push {
+    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
+        self.peers.add(pipe);
+        true
+    }
+
+    fn remove_pipe(&mut self, id: PipeId) {
+        self.peers.remove(id);
+    }
+
+    fn send_pipe(&mut self, _msg: &mut Msg) -> Result<Option<Pipe>> {
+        Ok(self.peers.pick())
+    }
+
+    fn set_writable(&mut self, id: PipeId, writable: bool) {
+        self.peers.set_writable(id, writable);
+    }
+
+    fn can_send(&self) -> bool {
+        self.peers.can_send()
+    }
+
+    fn received(&mut self, _id: PipeId, _msg: Msg) -> Option<Msg> {
+        None
+    }
+}

@@ -1,0 +1,3 @@
+//! Routing pieces several protocols share.
+
+pub mod lb;
