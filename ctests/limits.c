@@ -9,10 +9,7 @@
 
 static int pair_socket (void)
 {
-    int s = nn_socket (AF_SP, NN_PAIR);
-    REQUIRE (s >= 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, 10000) == 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_SNDTIMEO, 10000) == 0);
+    int s = test_socket (NN_PAIR, 10000);
     CHECK (set_int (s, NN_SOL_SOCKET, NN_RECONNECT_IVL, 20) == 0);
     return s;
 }

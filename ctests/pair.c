@@ -9,11 +9,7 @@
 
 static int pair_socket (void)
 {
-    int s = nn_socket (AF_SP, NN_PAIR);
-    REQUIRE (s >= 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, 5000) == 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_SNDTIMEO, 5000) == 0);
-    return s;
+    return test_socket (NN_PAIR, 5000);
 }
 
 static int fd_ready (int s, int option)
@@ -148,14 +144,6 @@ static void exchange (const char *url)
     CHECK (nn_close (a) == 0 && nn_close (b) == 0);
 }
 
-static void wait_disconnected (int s)
-{
-    int i;
-    for (i = 0; i < 200 && nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) != 0; i++)
-        usleep (10000);
-    CHECK (nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) == 0);
-}
-
 /* Connect first; bind later; then the bound side goes away and a new
    socket binds the same address: the connecting side reconnects. */
 static void reconnect (const char *url)
@@ -174,7 +162,7 @@ static void reconnect (const char *url)
     CHECK (nn_close (a) == 0);
     /* What b sent before it saw the peer go would be lost in flight (no
        library can help that): wait until it has seen it. */
-    wait_disconnected (b);
+    wait_connections (b, 0);
     a = pair_socket ();
     CHECK (nn_bind (a, url) >= 0);
     CHECK (nn_send (b, "again", 5, 0) == 5);

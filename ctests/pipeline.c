@@ -4,23 +4,6 @@
 #include <unistd.h>
 #include <nanomsg/pipeline.h>
 
-static int sock (int protocol)
-{
-    int s = nn_socket (AF_SP, protocol);
-    REQUIRE (s >= 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, 5000) == 0);
-    CHECK (set_int (s, NN_SOL_SOCKET, NN_SNDTIMEO, 5000) == 0);
-    return s;
-}
-
-static void wait_connections (int s, int n)
-{
-    int i;
-    for (i = 0; i < 500 && nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) != (uint64_t) n; i++)
-        usleep (10000);
-    CHECK (nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) == (uint64_t) n);
-}
-
 /* How many of the messages waiting on `s` there are. */
 static int drain (int s)
 {
@@ -34,7 +17,7 @@ static int drain (int s)
 
 static void spread (const char *url_a, const char *url_b)
 {
-    int push = sock (NN_PUSH), a = sock (NN_PULL), b = sock (NN_PULL), i;
+    int push = test_socket (NN_PUSH, 5000), a = test_socket (NN_PULL, 5000), b = test_socket (NN_PULL, 5000), i;
     char buf [16];
 
     CHECK_FAILS (nn_send (push, "x", 1, NN_DONTWAIT), EAGAIN);   /* no peer */
@@ -55,7 +38,7 @@ static void spread (const char *url_a, const char *url_b)
     CHECK (nn_close (push) == 0);
 
     /* The better priority takes everything while it can. */
-    push = sock (NN_PUSH);
+    push = test_socket (NN_PUSH, 5000);
     CHECK (set_int (push, NN_SOL_SOCKET, NN_SNDPRIO, 2) == 0);
     CHECK (nn_connect (push, url_b) >= 0);
     CHECK (set_int (push, NN_SOL_SOCKET, NN_SNDPRIO, 1) == 0);
@@ -70,7 +53,7 @@ static void spread (const char *url_a, const char *url_b)
 
     /* One PULL hears two PUSH sockets. */
     {
-        int p1 = sock (NN_PUSH), p2 = sock (NN_PUSH);
+        int p1 = test_socket (NN_PUSH, 5000), p2 = test_socket (NN_PUSH, 5000);
         CHECK (nn_connect (p1, url_a) >= 0);
         CHECK (nn_connect (p2, url_a) >= 0);
         CHECK (nn_send (p1, "one", 3, 0) == 3);

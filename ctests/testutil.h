@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <nanomsg/nn.h>
 
@@ -50,6 +51,26 @@ static inline int get_int (int s, int level, int option, int *value)
 static inline int set_int (int s, int level, int option, int value)
 {
     return nn_setsockopt (s, level, option, &value, sizeof (value));
+}
+
+/* A socket of `protocol` whose sends and receives give up after
+   `timeout_ms`, so that a failing test ends instead of hanging. */
+static inline int test_socket (int protocol, int timeout_ms)
+{
+    int s = nn_socket (AF_SP, protocol);
+    REQUIRE (s >= 0);
+    CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, timeout_ms) == 0);
+    CHECK (set_int (s, NN_SOL_SOCKET, NN_SNDTIMEO, timeout_ms) == 0);
+    return s;
+}
+
+/* Waits up to 5 s for `s` to have `n` live connections, and checks it. */
+static inline void wait_connections (int s, int n)
+{
+    int i;
+    for (i = 0; i < 500 && nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) != (uint64_t) n; i++)
+        usleep (10000);
+    CHECK (nn_get_statistic (s, NN_STAT_CURRENT_CONNECTIONS) == (uint64_t) n);
 }
 
 static inline int test_result (const char *name)
