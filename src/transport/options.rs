@@ -49,8 +49,7 @@ impl Default for TransportOptions {
 
 /// Checks an NN_WS_MSG_TYPE value (also used for its control message).
 pub fn ws_msg_type(value: &[u8]) -> Result<i32> {
-    let v = int_in_range(value, NN_WS_MSG_TYPE_TEXT, NN_WS_MSG_TYPE_BINARY)?;
-    Ok(v)
+    int_in_range(value, NN_WS_MSG_TYPE_TEXT, NN_WS_MSG_TYPE_BINARY)
 }
 
 impl TransportOptions {
