@@ -25,6 +25,8 @@ int main (void)
     CHECK (nn_get_statistic (s, 0) == (uint64_t) -1 && errno == EINVAL);
     errno = 0;
     CHECK (nn_get_statistic (s, 305) == (uint64_t) -1 && errno == EINVAL);
+    /* nnrs's own counter of dropped malformed or stale messages. */
+    CHECK (nn_get_statistic (s, NNRS_STAT_DROPPED_MESSAGES) == 0);
     errno = 0;
     CHECK (nn_get_statistic (s + 1, NN_STAT_BYTES_SENT) == (uint64_t) -1 && errno == EBADF);
     CHECK (nn_close (s) == 0);

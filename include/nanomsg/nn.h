@@ -329,6 +329,9 @@ NN_EXPORT int nn_device (int s1, int s2);
 #define NN_STAT_MESSAGES_RECEIVED       302
 #define NN_STAT_BYTES_SENT              303
 #define NN_STAT_BYTES_RECEIVED          304
+/*  Not in nanomsg: messages dropped as malformed (a bad SP header, a      */
+/*  backtrace deeper than NN_MAXTTL) or stale (a reply to no request).    */
+#define NNRS_STAT_DROPPED_MESSAGES      390
 
 /* Priority of the pipe the next message would go to. */
 #define NN_STAT_CURRENT_SND_PRIORITY    401

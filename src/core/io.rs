@@ -11,7 +11,8 @@ use super::error::{Error, Result};
 use super::msg::Msg;
 use super::socket::{Socket, State};
 use super::stats::Stat;
-use crate::transport::pipe::SendError;
+use crate::protocol::Route;
+use crate::transport::pipe::{Pipe, PipeId, SendError};
 
 /// How long a blocking call may wait.
 #[derive(Debug, Clone, Copy)]
@@ -75,43 +76,92 @@ impl Socket {
             return Err((msg, Error::NotSupported));
         }
         let wait = Wait::new(dontwait, state.options.sndtimeo);
+        let bytes = msg.body.len() as u64;
         loop {
             if let Some(reason) = state.closed {
                 return Err((msg, reason));
             }
-            let pipe = match state.routing.send_pipe(&mut msg) {
-                Ok(p) => p,
+            let route = match state.routing.route(&mut msg) {
+                Ok(r) => r,
                 Err(e) => return Err((msg, e)),
             };
-            let Some(pipe) = pipe else {
-                state = match self.wait_once(state, &self.can_send, wait, |s| &mut s.send_waiters) {
-                    Ok(s) => s,
-                    Err(e) => return Err((msg, e)),
-                };
-                continue;
-            };
-            drop(state);
-            let bytes = msg.body.len() as u64;
-            let refused = match pipe.ops.send(msg) {
-                Ok(()) => {
-                    self.stats.add(Stat::MessagesSent, 1);
-                    self.stats.add(Stat::BytesSent, bytes);
+            let pipe = match route {
+                Route::One(pipe) => pipe,
+                Route::Wait => {
+                    state = match self.wait_once(state, &self.can_send, wait, |s| &mut s.send_waiters) {
+                        Ok(s) => s,
+                        Err(e) => return Err((msg, e)),
+                    };
+                    continue;
+                }
+                Route::Each(pipes) => {
+                    self.arm_timer(&mut state);
+                    drop(state);
+                    self.send_each(pipes, msg);
+                    self.count_sent(bytes);
                     return Ok(());
                 }
-                Err(SendError::Full(m, epoch)) => (m, Some(epoch)),
-                Err(SendError::Closed(m)) => (m, None),
+                Route::Kept => {
+                    self.drive(state);
+                    self.count_sent(bytes);
+                    return Ok(());
+                }
             };
-            msg = refused.0;
+            drop(state);
+            let epoch = match pipe.ops.send(msg) {
+                Ok(()) => {
+                    self.count_sent(bytes);
+                    return Ok(());
+                }
+                Err(SendError::Full(m, epoch)) => {
+                    msg = m;
+                    Some(epoch)
+                }
+                Err(SendError::Closed(m)) => {
+                    msg = m;
+                    None
+                }
+            };
             state = self.lock();
-            // A `writable` newer than the refusal means it has room again.
-            let stale = match (refused.1, state.pipes.get(&pipe.id)) {
-                (Some(epoch), Some(entry)) => entry.epoch > epoch,
-                _ => false,
-            };
-            if !stale {
-                state.routing.set_writable(pipe.id, false);
-                self.refresh_signals(&state);
-            }
+            self.refused(&mut state, pipe.id, epoch);
+        }
+    }
+
+    /// Sends a copy of `msg` to each pipe; a pipe that refuses misses it.
+    // Takes the socket lock for each refusal.
+    fn send_each(&self, pipes: Vec<Pipe>, msg: Msg) {
+        let Some((last, others)) = pipes.split_last() else { return };
+        for pipe in others {
+            self.send_or_miss(pipe, msg.clone());
+        }
+        self.send_or_miss(last, msg);
+    }
+
+    fn send_or_miss(&self, pipe: &Pipe, msg: Msg) {
+        let epoch = match pipe.ops.send(msg) {
+            Ok(()) => return,
+            Err(SendError::Full(_, epoch)) => Some(epoch),
+            Err(SendError::Closed(_)) => None,
+        };
+        self.refused(&mut self.lock(), pipe.id, epoch);
+    }
+
+    fn count_sent(&self, bytes: u64) {
+        self.stats.add(Stat::MessagesSent, 1);
+        self.stats.add(Stat::BytesSent, bytes);
+    }
+
+    /// Pipe `id` refused a message: full (with its writable-epoch then) or
+    /// closed (`None`). The protocol stops choosing it, unless a `writable`
+    /// newer than the refusal says it has room again.
+    pub(super) fn refused(&self, state: &mut State, id: PipeId, epoch: Option<u64>) {
+        let stale = match (epoch, state.pipes.get(&id)) {
+            (Some(epoch), Some(entry)) => entry.epoch > epoch,
+            _ => false,
+        };
+        if !stale {
+            state.routing.set_writable(id, false);
+            self.refresh_signals(state);
         }
     }
 
@@ -121,13 +171,13 @@ impl Socket {
         if !self.kind().can_recv() {
             return Err(Error::NotSupported);
         }
-        state.routing.check_recv()?;
         let wait = Wait::new(dontwait, state.options.rcvtimeo);
         let mut pulled = false;
         loop {
             if let Some(reason) = state.closed {
                 return Err(reason);
             }
+            state.routing.check_recv()?;
             if state.inbox.is_empty() && !pulled && state.pipes.values().any(|e| e.pipe.ops.pulls()) {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
@@ -140,25 +190,40 @@ impl Socket {
                 state = self.lock();
                 continue;
             }
-            if let Some(msg) = state.inbox.pop() {
+            if let Some(mut msg) = state.inbox.pop() {
+                let fresh = state.routing.hand_out(&mut msg);
                 let rcvbuf = state.options.rcvbuf as usize;
                 let resume = if !state.paused.is_empty() && state.inbox.bytes() < rcvbuf {
                     std::mem::take(&mut state.paused)
                 } else {
                     Vec::new()
                 };
-                if state.inbox.is_empty() {
-                    self.refresh_signals(&state);
-                }
+                self.refresh_signals(&state);
                 drop(state);
                 for pipe in resume {
                     pipe.resume();
+                }
+                if !fresh {
+                    self.stats.add(Stat::DroppedMessages, 1);
+                    state = self.lock();
+                    continue;
                 }
                 self.stats.add(Stat::MessagesReceived, 1);
                 self.stats.add(Stat::BytesReceived, msg.body.len() as u64);
                 return Ok(msg);
             }
-            state = self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters)?;
+            // A protocol deadline (a survey's) ends the wait early; the
+            // next round's `check_recv` says what that means.
+            let until = state.routing.recv_deadline();
+            let wait = match (wait, until) {
+                (Wait::Until(user), Some(d)) if user.is_none_or(|u| d < u) => Wait::Until(Some(d)),
+                _ => wait,
+            };
+            state = match self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters) {
+                Ok(s) => s,
+                Err(Error::TimedOut) if until.is_some_and(|d| Instant::now() >= d) => self.lock(),
+                Err(e) => return Err(e),
+            };
         }
     }
 }

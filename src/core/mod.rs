@@ -3,6 +3,7 @@
 //! Nothing here touches a raw pointer; `ffi` does that.
 
 pub mod device;
+mod driver;
 pub mod error;
 pub mod inbox;
 mod io;

@@ -104,6 +104,14 @@ impl Body {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Takes the first `n` bytes off the front (copied out; the rest stays
+    /// where it is). `None`, and nothing taken, if there are fewer.
+    pub fn split_front(&mut self, n: usize) -> Option<Vec<u8>> {
+        let front = self.as_slice().get(..n)?.to_vec();
+        self.start += n;
+        Some(front)
+    }
 }
 
 impl Drop for Body {
@@ -139,7 +147,11 @@ mod tests {
         assert_eq!(b.len(), 5);
         let (buf, start) = b.into_parts();
         assert_eq!((buf.len(), start), (37, 32));
-        let b = Body::from_parts(buf, 99);
+        let mut b = Body::from_parts(buf, 34);
+        assert_eq!(b.split_front(2), Some(b"ll".to_vec()));
+        assert_eq!(b.split_front(2), None);
+        assert_eq!(b.as_slice(), b"o");
+        let b = Body::from_parts(b.into_parts().0, 99);
         assert!(b.is_empty());
     }
 }

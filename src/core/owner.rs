@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use super::msg::Msg;
 use super::socket::{PipeEntry, Socket};
 use super::stats::Stat;
+use crate::protocol::Arrival;
 use crate::transport::pipe::{Pipe, PipeId, PipeOwner};
 
 impl PipeOwner for Socket {
@@ -20,6 +21,7 @@ impl PipeOwner for Socket {
         if state.send_waiters > 0 {
             self.can_send.notify_all();
         }
+        self.drive(state);
         true
     }
 
@@ -31,6 +33,7 @@ impl PipeOwner for Socket {
         }
         let was_empty = state.inbox.is_empty();
         let limit = state.options.rcvbuf as usize;
+        let priority = state.pipes.get(&id).map_or(8, |e| e.pipe.recv_priority);
         let mut all_taken = true;
         while let Some(len) = msgs.front().map(|m| m.body.len()) {
             if !state.inbox.has_room(len, limit) {
@@ -42,8 +45,10 @@ impl PipeOwner for Socket {
                 break;
             }
             let msg = msgs.pop_front().expect("front exists");
-            if let Some(msg) = state.routing.received(id, msg) {
-                state.inbox.push(msg);
+            match state.routing.received(id, msg) {
+                Arrival::Queue(msg) => state.inbox.push(msg, priority),
+                Arrival::Filtered => {}
+                Arrival::Dropped => self.stats.add(Stat::DroppedMessages, 1),
             }
         }
         if was_empty && !state.inbox.is_empty() {
@@ -64,6 +69,7 @@ impl PipeOwner for Socket {
         if state.send_waiters > 0 {
             self.can_send.notify_all();
         }
+        self.drive(state);
     }
 
     fn detach(&self, id: PipeId) {
@@ -72,6 +78,7 @@ impl PipeOwner for Socket {
             state.routing.remove_pipe(id);
             state.paused.retain(|p| !std::sync::Arc::ptr_eq(p, &entry.pipe.ops));
             self.refresh_signals(&state);
+            self.drive(state);
         }
     }
 

@@ -12,12 +12,12 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use super::error::{Error, Result};
+use super::driver::ProtocolTimer;
 use super::inbox::Inbox;
 use super::options::{id, SocketOptions, NN_SOL_SOCKET};
 use super::optval::OptionValue;
 use super::ready::ReadySignal;
 use super::stats::{Stat, Stats};
-use crate::protocol::options::ProtocolOptions;
 use crate::protocol::{self, Protocol, SocketType};
 use crate::transport::addr;
 use crate::transport::endpoint::{Endpoint, EndpointOptions};
@@ -39,7 +39,6 @@ pub(super) struct PipeEntry {
 /// The mutable part of a socket, behind its lock.
 pub(super) struct State {
     pub options: SocketOptions,
-    pub protocol_options: ProtocolOptions,
     pub transport: TransportOptions,
     /// Why the socket no longer works (EBADF after close, ETERM after
     /// `nn_term`), once it does not.
@@ -53,6 +52,7 @@ pub(super) struct State {
     pub paused: Vec<Arc<dyn PipeOps>>,
     pub send_waiters: usize,
     pub recv_waiters: usize,
+    pub timer: ProtocolTimer,
 }
 
 /// The two readiness fds: "a send would not block", "a recv would not block".
@@ -71,7 +71,7 @@ pub struct Socket {
     pub(super) can_recv: Condvar,
     pub(super) stats: Stats,
     pub(super) signals: OnceLock<Signals>,
-    me: Weak<Socket>,
+    pub(super) me: Weak<Socket>,
 }
 
 impl std::fmt::Debug for Socket {
@@ -96,7 +96,6 @@ impl Socket {
             raw,
             state: Mutex::new(State {
                 options: SocketOptions::new(socket_id),
-                protocol_options: ProtocolOptions::new(kind, raw),
                 transport: TransportOptions::default(),
                 closed: None,
                 endpoints: Vec::new(),
@@ -107,6 +106,7 @@ impl Socket {
                 paused: Vec::new(),
                 send_waiters: 0,
                 recv_waiters: 0,
+                timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),
             can_recv: Condvar::new(),
@@ -164,6 +164,7 @@ impl Socket {
                 return;
             }
             state.closed = Some(reason);
+            state.timer.cancel();
             let endpoints = std::mem::take(&mut state.endpoints);
             let pipes: Vec<Arc<dyn PipeOps>> = state.pipes.values().map(|e| e.pipe.ops.clone()).collect();
             (endpoints, pipes, state.options.linger)
@@ -197,9 +198,14 @@ impl Socket {
             if matches!(option, id::DOMAIN | id::PROTOCOL | id::SNDFD | id::RCVFD) {
                 return Err(Error::NoSuchOption);
             }
-            state.options.set(option, value)
+            state.options.set(option, value)?;
+            if option == id::MAXTTL {
+                let hops = state.options.maxttl as usize;
+                state.routing.set_max_hops(hops);
+            }
+            Ok(())
         } else if level == self.kind.number() {
-            state.protocol_options.set(option, value)
+            state.routing.set_option(option, value)
         } else if Transport::from_level(level).is_some() {
             state.transport.set(level, option, value)
         } else {
@@ -220,7 +226,7 @@ impl Socket {
                 _ => state.options.get(option),
             }
         } else if level == self.kind.number() {
-            state.protocol_options.get(option)
+            state.routing.get_option(option)
         } else if Transport::from_level(level).is_some() {
             state.transport.get(level, option)
         } else {
@@ -248,7 +254,7 @@ impl Socket {
         }
         if let Some(s) = self.signals.get() {
             s.send.set(state.routing.can_send());
-            s.recv.set(!state.inbox.is_empty());
+            s.recv.set(!state.inbox.is_empty() || state.routing.recv_fails_now());
         }
     }
 
@@ -294,13 +300,10 @@ impl Socket {
 
     /// Adds an endpoint (`nn_bind` / `nn_connect`) and returns its id.
     /// Address errors: ENAMETOOLONG, EINVAL, EPROTONOSUPPORT, ENODEV,
-    /// EADDRINUSE; EPROTONOSUPPORT too for socket types without routing.
+    /// EADDRINUSE.
     pub fn add_endpoint(&self, address: &str, bind: bool) -> Result<i32> {
         let options = self.endpoint_options(&*self.open_state()?);
         let parsed = addr::parse(address)?;
-        if !protocol::has_routing(self.kind) {
-            return Err(Error::ProtocolNotSupported);
-        }
         let owner: Weak<dyn PipeOwner> = self.me.clone();
         // Without the lock: an inproc endpoint attaches its pipes at once.
         let endpoint = match transport::open_endpoint(parsed, bind, owner, options) {

@@ -22,10 +22,14 @@ pub enum Stat {
     BytesSent,
     BytesReceived,
     CurrentSendPriority,
+    /// Not in nanomsg: messages dropped as malformed (a bad SP header, a
+    /// backtrace deeper than NN_MAXTTL) or stale (a reply or an answer to
+    /// nothing outstanding). Number 390, NNRS_STAT_DROPPED_MESSAGES.
+    DroppedMessages,
 }
 
 /// Every statistic with its NN_STAT_* number.
-const NUMBERS: [(Stat, i32); 15] = [
+const NUMBERS: [(Stat, i32); 16] = [
     (Stat::EstablishedConnections, 101),
     (Stat::AcceptedConnections, 102),
     (Stat::DroppedConnections, 103),
@@ -41,6 +45,7 @@ const NUMBERS: [(Stat, i32); 15] = [
     (Stat::BytesSent, 303),
     (Stat::BytesReceived, 304),
     (Stat::CurrentSendPriority, 401),
+    (Stat::DroppedMessages, 390),
 ];
 
 impl Stat {

@@ -1,57 +1,151 @@
 //! Socket types (the scalability protocols): which types exist, which talk
-//! to which, what each can do, the options each keeps, and the state machine
-//! that routes each type's messages (`Protocol`).
+//! to which, what each can do, and the state machine that routes each
+//! type's messages and keeps its options (`Protocol`).
 
-pub mod options;
+pub mod bus;
 pub mod pair;
-pub mod pending;
+pub mod pub_;
 pub mod pull;
 pub mod push;
+pub mod replier;
+pub mod req;
+pub mod sub;
 pub mod subscriptions;
+pub mod surveyor;
 #[cfg(test)]
 mod testing;
 pub mod util;
 
-use crate::core::error::Result;
+use std::time::Instant;
+
+use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
+use crate::core::optval::OptionValue;
 use crate::transport::pipe::{Pipe, PipeId};
 
-/// The routing of one socket type: which pipe a message goes to, what a
-/// received message becomes. Called with the socket's lock held; it never
-/// sends itself, it names the pipe and the socket sends.
+/// Where a message the user sends goes.
+#[derive(Debug)]
+pub enum Route {
+    /// No pipe can take it now: the sender waits (or gets EAGAIN).
+    Wait,
+    /// To this pipe. If it turns out full, the protocol is told and asked
+    /// again.
+    One(Pipe),
+    /// To each of these pipes that can take it now; a full one misses it.
+    /// None at all: the message is dropped, and the send still succeeds.
+    Each(Vec<Pipe>),
+    /// The protocol took the message and sends it itself, through
+    /// `take_outgoing`, now or later.
+    Kept,
+}
+
+/// What becomes of a message that arrived on a pipe.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Arrival {
+    /// It goes to the receive queue.
+    Queue(Msg),
+    /// It is not for this socket by design (a SUB topic not subscribed).
+    Filtered,
+    /// It is malformed, too deep or answers nothing outstanding: dropped
+    /// and counted.
+    Dropped,
+}
+
+/// The routing of one socket type. Called with the socket's lock held; it
+/// never touches a pipe itself: it names pipes and the socket sends.
 pub trait Protocol: Send {
     /// A pipe finished its handshake; false refuses it.
     fn add_pipe(&mut self, pipe: &Pipe) -> bool;
     /// A pipe is gone.
     fn remove_pipe(&mut self, id: PipeId);
-    /// The pipe for the next message (`None`: no pipe can take it now), or
-    /// the error the send fails with.
-    fn send_pipe(&mut self, msg: &mut Msg) -> Result<Option<Pipe>>;
+    /// Where a message goes, or the error the send fails with. The
+    /// protocol may set the message's SP header.
+    fn route(&mut self, msg: &mut Msg) -> Result<Route>;
     /// A pipe refused a message (`false`) or can take more (`true`).
     fn set_writable(&mut self, id: PipeId, writable: bool);
-    /// Whether a message could be sent now (NN_SNDFD).
+    /// Whether a send would not block now (NN_SNDFD).
     fn can_send(&self) -> bool;
-    /// Fails a receive the protocol's state does not allow now.
-    fn check_recv(&self) -> Result<()> {
+    /// A message arrived on pipe `id`.
+    fn received(&mut self, id: PipeId, msg: Msg) -> Arrival;
+    /// Fails a receive the protocol's state does not allow now; called
+    /// before each attempt of `nn_recv`.
+    fn check_recv(&mut self) -> Result<()> {
         Ok(())
     }
-    /// A message arrived on `id`: what the user receives, if anything.
-    fn received(&mut self, id: PipeId, msg: Msg) -> Option<Msg>;
+    /// When a blocked receive must stop waiting and call `check_recv`
+    /// again (a survey's deadline).
+    fn recv_deadline(&self) -> Option<Instant> {
+        None
+    }
+    /// Whether a receive would return at once with an error (NN_RCVFD
+    /// turns readable for it, as for a message).
+    fn recv_fails_now(&self) -> bool {
+        false
+    }
+    /// The user is about to get `msg` from the receive queue: the protocol
+    /// takes what it needs from the header and strips it for a cooked
+    /// socket. False: the message went stale while queued; it is dropped.
+    fn hand_out(&mut self, msg: &mut Msg) -> bool {
+        let _ = msg;
+        true
+    }
+    /// A message the protocol sends by itself (a request, sent again), and
+    /// the pipe for it.
+    fn take_outgoing(&mut self) -> Option<(Pipe, Msg)> {
+        None
+    }
+    /// The message `take_outgoing` gave for pipe `id` was not sent.
+    fn not_sent(&mut self, id: PipeId) {
+        let _ = id;
+    }
+    /// When the protocol next wants `on_timer`.
+    fn next_timer(&self) -> Option<Instant> {
+        None
+    }
+    /// A timer set for `next_timer` is due.
+    fn on_timer(&mut self, now: Instant) {
+        let _ = now;
+    }
+    /// NN_MAXTTL changed: the deepest backtrace accepted, in hops.
+    fn set_max_hops(&mut self, hops: usize) {
+        let _ = hops;
+    }
+    /// Sets an option at this protocol's level: ENOPROTOOPT unless the
+    /// protocol has it.
+    fn set_option(&mut self, option: i32, value: &[u8]) -> Result<()> {
+        let _ = (option, value);
+        Err(Error::NoSuchOption)
+    }
+    /// Reads an option at this protocol's level.
+    fn get_option(&self, option: i32) -> Result<OptionValue> {
+        let _ = option;
+        Err(Error::NoSuchOption)
+    }
 }
 
 /// The state machine for a new socket of this type.
 pub fn new_protocol(kind: SocketType, raw: bool) -> Box<dyn Protocol> {
+    use SocketType::*;
     match kind {
-        SocketType::Pair => Box::new(pair::Pair::default()),
-        SocketType::Push => Box::new(push::Push::default()),
-        SocketType::Pull => Box::new(pull::Pull),
-        _ => Box::new(pending::Pending::new(kind, raw)),
+        Pair => Box::new(pair::Pair::default()),
+        Pub => Box::new(pub_::Pub::default()),
+        Sub => Box::new(sub::Sub::default()),
+        Req => Box::new(req::Req::new(raw)),
+        Rep | Respondent => Box::new(replier::Replier::new(raw)),
+        Push => Box::new(push::Push::default()),
+        Pull => Box::new(pull::Pull),
+        Surveyor => Box::new(surveyor::Surveyor::new(raw)),
+        Bus => Box::new(bus::Bus::new(raw)),
     }
 }
 
-/// Whether sockets of this type can have endpoints yet.
-pub fn has_routing(kind: SocketType) -> bool {
-    matches!(kind, SocketType::Pair | SocketType::Push | SocketType::Pull)
+/// A request or survey id to start counting from: ids need not be
+/// unpredictable, only unlikely to repeat what a restarted process used.
+pub fn first_id() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.finish() as u32
 }
 
 /// One of the ten nanomsg socket types.

@@ -1,7 +1,7 @@
 //! PAIR: one peer at a time, messages both ways. A second pipe is refused
 //! while the first lives.
 
-use super::Protocol;
+use super::{Arrival, Protocol, Route};
 use crate::core::error::Result;
 use crate::core::msg::Msg;
 use crate::transport::pipe::{Pipe, PipeId};
@@ -30,8 +30,9 @@ impl Protocol for Pair {
         }
     }
 
-    fn send_pipe(&mut self, _msg: &mut Msg) -> Result<Option<Pipe>> {
-        Ok(self.peer.as_ref().filter(|_| self.writable).cloned())
+    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+        msg.header.clear();
+        Ok(self.peer.as_ref().filter(|_| self.writable).map_or(Route::Wait, |p| Route::One(p.clone())))
     }
 
     fn set_writable(&mut self, id: PipeId, writable: bool) {
@@ -44,36 +45,32 @@ impl Protocol for Pair {
         self.peer.is_some() && self.writable
     }
 
-    fn received(&mut self, _id: PipeId, msg: Msg) -> Option<Msg> {
-        Some(msg)
+    fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
+        Arrival::Queue(msg)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::testing::fake_pipe;
-
-    fn pipe(id: PipeId) -> Pipe {
-        fake_pipe(id, 8)
-    }
+    use crate::protocol::testing::{fake_pipe, routed};
 
     #[test]
     fn one_peer_at_a_time() {
         let mut p = Pair::default();
-        let mut m = Msg::default();
         assert!(!p.can_send());
-        assert!(p.send_pipe(&mut m).unwrap().is_none());
-        assert!(p.add_pipe(&pipe(1)));
-        assert!(!p.add_pipe(&pipe(2)));
-        assert_eq!(p.send_pipe(&mut m).unwrap().map(|p| p.id), Some(1));
+        assert_eq!(routed(&mut p), Some(vec![]));
+        assert!(p.add_pipe(&fake_pipe(1, 8)));
+        assert!(!p.add_pipe(&fake_pipe(2, 8)));
+        assert_eq!(routed(&mut p), Some(vec![1]));
         p.set_writable(1, false);
-        assert!(!p.can_send() && p.send_pipe(&mut m).unwrap().is_none());
+        assert!(!p.can_send());
+        assert_eq!(routed(&mut p), Some(vec![]));
         p.set_writable(1, true);
         p.remove_pipe(2);
         assert!(p.can_send());
         p.remove_pipe(1);
-        assert!(p.add_pipe(&pipe(2)));
-        assert_eq!(p.received(2, Msg::default()), Some(Msg::default()));
+        assert!(p.add_pipe(&fake_pipe(2, 8)));
+        assert_eq!(p.received(2, Msg::default()), Arrival::Queue(Msg::default()));
     }
 }

@@ -1,9 +1,8 @@
-//! PULL: receives from every PUSH peer, in arrival order. Nothing is sent.
-//! (Arrival order is fair between peers; NN_RCVPRIO ordering comes with
-//! the fair queue.)
+//! PULL: receives from every PUSH peer; the receive queue serves the pipes
+//! of the best NN_RCVPRIO first. Nothing is sent.
 
-use super::Protocol;
-use crate::core::error::Result;
+use super::{Arrival, Protocol, Route};
+use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
 use crate::transport::pipe::{Pipe, PipeId};
 
@@ -18,8 +17,8 @@ impl Protocol for Pull {
 
     fn remove_pipe(&mut self, _id: PipeId) {}
 
-    fn send_pipe(&mut self, _msg: &mut Msg) -> Result<Option<Pipe>> {
-        Ok(None)
+    fn route(&mut self, _msg: &mut Msg) -> Result<Route> {
+        Err(Error::NotSupported)
     }
 
     fn set_writable(&mut self, _id: PipeId, _writable: bool) {}
@@ -28,7 +27,7 @@ impl Protocol for Pull {
         false
     }
 
-    fn received(&mut self, _id: PipeId, msg: Msg) -> Option<Msg> {
-        Some(msg)
+    fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
+        Arrival::Queue(msg)
     }
 }

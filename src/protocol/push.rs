@@ -2,7 +2,7 @@
 //! Nothing is received.
 
 use super::util::lb::LoadBalancer;
-use super::Protocol;
+use super::{Arrival, Protocol, Route};
 use crate::core::error::Result;
 use crate::core::msg::Msg;
 use crate::transport::pipe::{Pipe, PipeId};
@@ -23,8 +23,9 @@ impl Protocol for Push {
         self.peers.remove(id);
     }
 
-    fn send_pipe(&mut self, _msg: &mut Msg) -> Result<Option<Pipe>> {
-        Ok(self.peers.pick())
+    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+        msg.header.clear();
+        Ok(self.peers.pick().map_or(Route::Wait, Route::One))
     }
 
     fn set_writable(&mut self, id: PipeId, writable: bool) {
@@ -35,7 +36,7 @@ impl Protocol for Push {
         self.peers.can_send()
     }
 
-    fn received(&mut self, _id: PipeId, _msg: Msg) -> Option<Msg> {
-        None
+    fn received(&mut self, _id: PipeId, _msg: Msg) -> Arrival {
+        Arrival::Filtered
     }
 }

@@ -1,35 +1,71 @@
-//! The topics of a SUB socket: prefixes with a count each, so that a prefix
-//! subscribed twice needs two unsubscribes. The empty prefix matches all.
+//! The topics of a SUB socket, in a trie of prefixes: matching a message
+//! walks its first bytes once, however many topics there are. Each prefix
+//! keeps a count, so one subscribed twice needs two unsubscribes. The empty
+//! prefix matches every message.
 
 use std::collections::BTreeMap;
 
 use crate::core::error::{Error, Result};
 
+/// One byte position of the trie: how many subscriptions end here, and
+/// the longer prefixes by their next byte.
+#[derive(Debug, Default, Clone)]
+struct Node {
+    count: usize,
+    next: BTreeMap<u8, Node>,
+}
+
+impl Node {
+    /// Removes one subscription to `prefix` below this node and prunes the
+    /// nodes left empty; EINVAL when there is none.
+    fn remove(&mut self, prefix: &[u8]) -> Result<()> {
+        let Some((first, rest)) = prefix.split_first() else {
+            if self.count == 0 {
+                return Err(Error::Invalid);
+            }
+            self.count -= 1;
+            return Ok(());
+        };
+        let child = self.next.get_mut(first).ok_or(Error::Invalid)?;
+        child.remove(rest)?;
+        if child.count == 0 && child.next.is_empty() {
+            self.next.remove(first);
+        }
+        Ok(())
+    }
+}
+
 /// Subscribed prefixes and how many times each was subscribed.
 #[derive(Debug, Default, Clone)]
 pub struct Subscriptions {
-    prefixes: BTreeMap<Vec<u8>, usize>,
+    root: Node,
 }
 
 impl Subscriptions {
     /// Adds one subscription to `prefix`.
     pub fn subscribe(&mut self, prefix: &[u8]) {
-        *self.prefixes.entry(prefix.to_vec()).or_insert(0) += 1;
+        let node = prefix.iter().fold(&mut self.root, |node, b| node.next.entry(*b).or_default());
+        node.count += 1;
     }
 
     /// Removes one subscription to `prefix`; EINVAL when there is none.
     pub fn unsubscribe(&mut self, prefix: &[u8]) -> Result<()> {
-        let count = self.prefixes.get_mut(prefix).ok_or(Error::Invalid)?;
-        *count -= 1;
-        if *count == 0 {
-            self.prefixes.remove(prefix);
-        }
-        Ok(())
+        self.root.remove(prefix)
     }
 
     /// Whether a message with this body passes the filter.
     pub fn matches(&self, body: &[u8]) -> bool {
-        (0..=body.len()).any(|n| self.prefixes.contains_key(&body[..n]))
+        let mut node = &self.root;
+        for b in body {
+            if node.count > 0 {
+                return true;
+            }
+            match node.next.get(b) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        node.count > 0
     }
 }
 
@@ -40,15 +76,30 @@ mod tests {
     #[test]
     fn counted_prefixes() {
         let mut s = Subscriptions::default();
-        assert!(!s.matches(b"abc"));
+        assert!(!s.matches(b"abc") && !s.matches(b""));
         s.subscribe(b"ab");
         s.subscribe(b"ab");
-        assert!(s.matches(b"abc") && !s.matches(b"a"));
+        assert!(s.matches(b"abc") && s.matches(b"ab") && !s.matches(b"a") && !s.matches(b"b"));
         s.unsubscribe(b"ab").unwrap();
         assert!(s.matches(b"ab"));
         s.unsubscribe(b"ab").unwrap();
+        assert!(!s.matches(b"abc"));
         assert_eq!(s.unsubscribe(b"ab"), Err(Error::Invalid));
+        assert_eq!(s.unsubscribe(b"a"), Err(Error::Invalid));
+        assert!(s.root.next.is_empty(), "emptied branches are pruned");
         s.subscribe(b"");
         assert!(s.matches(b"") && s.matches(b"anything"));
+    }
+
+    #[test]
+    fn nested_prefixes_are_independent() {
+        let mut s = Subscriptions::default();
+        s.subscribe(b"a");
+        s.subscribe(b"abc");
+        assert_eq!(s.unsubscribe(b"ab"), Err(Error::Invalid));
+        s.unsubscribe(b"a").unwrap();
+        assert!(!s.matches(b"ab") && s.matches(b"abcd"));
+        s.unsubscribe(b"abc").unwrap();
+        assert!(s.root.next.is_empty());
     }
 }

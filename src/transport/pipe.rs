@@ -13,10 +13,11 @@ use crate::core::stats::Stat;
 /// A pipe's process-wide unique id.
 pub type PipeId = u32;
 
-/// A fresh pipe id.
+/// A fresh pipe id. Ids keep the top bit clear: REP and RESPONDENT put
+/// them in backtraces, where a set top bit ends the trace.
 pub fn next_pipe_id() -> PipeId {
     static NEXT: AtomicU32 = AtomicU32::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    NEXT.fetch_add(1, Ordering::Relaxed) & 0x7fff_ffff
 }
 
 /// Why a pipe did not take a message; the message comes back.

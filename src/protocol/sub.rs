@@ -1,0 +1,76 @@
+//! SUB: receives from every PUB peer the messages whose body starts with a
+//! subscribed topic (NN_SUB_SUBSCRIBE / NN_SUB_UNSUBSCRIBE); raw SUB sockets
+//! filter too. Nothing is sent.
+
+use super::subscriptions::Subscriptions;
+use super::{Arrival, Protocol, Route};
+use crate::core::error::{Error, Result};
+use crate::core::msg::Msg;
+use crate::transport::pipe::{Pipe, PipeId};
+
+/// NN_SUB_SUBSCRIBE at level NN_SUB.
+pub const NN_SUB_SUBSCRIBE: i32 = 1;
+/// NN_SUB_UNSUBSCRIBE at level NN_SUB.
+pub const NN_SUB_UNSUBSCRIBE: i32 = 2;
+
+/// The SUB state machine.
+#[derive(Debug, Default)]
+pub struct Sub {
+    topics: Subscriptions,
+}
+
+impl Protocol for Sub {
+    fn add_pipe(&mut self, _pipe: &Pipe) -> bool {
+        true
+    }
+
+    fn remove_pipe(&mut self, _id: PipeId) {}
+
+    fn route(&mut self, _msg: &mut Msg) -> Result<Route> {
+        Err(Error::NotSupported)
+    }
+
+    fn set_writable(&mut self, _id: PipeId, _writable: bool) {}
+
+    fn can_send(&self) -> bool {
+        false
+    }
+
+    fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
+        if self.topics.matches(msg.body.as_slice()) {
+            Arrival::Queue(msg)
+        } else {
+            Arrival::Filtered
+        }
+    }
+
+    /// Subscriptions are write-only, as in nanomsg.
+    fn set_option(&mut self, option: i32, value: &[u8]) -> Result<()> {
+        match option {
+            NN_SUB_SUBSCRIBE => {
+                self.topics.subscribe(value);
+                Ok(())
+            }
+            NN_SUB_UNSUBSCRIBE => self.topics.unsubscribe(value),
+            _ => Err(Error::NoSuchOption),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::testing::msg;
+
+    #[test]
+    fn filters_by_topic() {
+        let mut s = Sub::default();
+        assert_eq!(s.received(1, msg(b"", b"news")), Arrival::Filtered);
+        s.set_option(NN_SUB_SUBSCRIBE, b"ne").unwrap();
+        assert_eq!(s.received(1, msg(b"", b"news")), Arrival::Queue(msg(b"", b"news")));
+        assert_eq!(s.received(1, msg(b"", b"sport")), Arrival::Filtered);
+        assert_eq!(s.set_option(NN_SUB_UNSUBSCRIBE, b"x"), Err(Error::Invalid));
+        assert_eq!(s.get_option(NN_SUB_SUBSCRIBE), Err(Error::NoSuchOption));
+        assert_eq!(s.set_option(3, b""), Err(Error::NoSuchOption));
+    }
+}
