@@ -1,6 +1,8 @@
 /* PUSH/PULL over inproc, ipc and tcp: messages are spread over the PULL
-   peers in turn, the best NN_SNDPRIO first, and a PULL hears every PUSH. */
+   peers in turn, the best NN_SNDPRIO first; a PULL hears every PUSH, and
+   what waits from the best NN_RCVPRIO is received first. */
 #include "testutil.h"
+#include <string.h>
 #include <unistd.h>
 #include <nanomsg/pipeline.h>
 
@@ -65,17 +67,55 @@ static void spread (const char *url_a, const char *url_b)
     CHECK (nn_close (a) == 0);
 }
 
+/* A PULL with a low-priority endpoint (NN_RCVPRIO 2) and a high one (1):
+   messages waiting from both come out the high ones first, each side in
+   the order it sent. */
+static void receive_priority (const char *url_low, const char *url_high)
+{
+    int pull = test_socket (NN_PULL, 5000), low = test_socket (NN_PUSH, 5000), high = test_socket (NN_PUSH, 5000), i;
+    char buf [16];
+
+    CHECK (set_int (pull, NN_SOL_SOCKET, NN_RCVPRIO, 2) == 0);
+    CHECK (nn_bind (pull, url_low) >= 0);
+    CHECK (set_int (pull, NN_SOL_SOCKET, NN_RCVPRIO, 1) == 0);
+    CHECK (nn_bind (pull, url_high) >= 0);
+    CHECK (nn_connect (low, url_low) >= 0);
+    CHECK (nn_connect (high, url_high) >= 0);
+    wait_connections (pull, 2);
+    for (i = 0; i < 3; i++) {
+        sprintf (buf, "low%d", i);
+        CHECK (nn_send (low, buf, 4, 0) == 4);
+    }
+    usleep (100000);
+    for (i = 0; i < 3; i++) {
+        sprintf (buf, "high%d", i);
+        CHECK (nn_send (high, buf, 5, 0) == 5);
+    }
+    usleep (100000);
+    for (i = 0; i < 6; i++) {
+        char want [16];
+        int n;
+        sprintf (want, i < 3 ? "high%d" : "low%d", i % 3);
+        n = nn_recv (pull, buf, sizeof buf, 0);
+        CHECK (n == (int) strlen (want) && memcmp (buf, want, n) == 0);
+    }
+    CHECK (nn_close (low) == 0 && nn_close (high) == 0 && nn_close (pull) == 0);
+}
+
 int main (void)
 {
     char a [64], b [64];
     int port = 20000 + (int) getpid () % 10000;
 
     spread ("inproc://pipeline-a", "inproc://pipeline-b");
+    receive_priority ("inproc://pipeline-a", "inproc://pipeline-b");
     sprintf (a, "ipc:///tmp/nnrs-pipeline-a-%d.ipc", (int) getpid ());
     sprintf (b, "ipc:///tmp/nnrs-pipeline-b-%d.ipc", (int) getpid ());
     spread (a, b);
+    receive_priority (a, b);
     sprintf (a, "tcp://127.0.0.1:%d", port);
     sprintf (b, "tcp://127.0.0.1:%d", port + 1);
     spread (a, b);
+    receive_priority (a, b);
     return test_result ("pipeline");
 }
