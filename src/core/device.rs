@@ -11,7 +11,8 @@ use super::socket::Socket;
 use super::table::SocketTable;
 
 /// Runs the device; returns the error that ended it (ETERM after nn_term,
-/// EBADF after a socket was closed). Both sockets must be raw (EINVAL).
+/// EBADF after a socket was closed). Both sockets must be raw, and each
+/// the type the other talks to (EINVAL).
 pub fn run(table: &SocketTable, a: Arc<Socket>, b: Option<Arc<Socket>>) -> Error {
     match forward(table, &a, b.as_ref().unwrap_or(&a)) {
         Ok(never) => match never {},
@@ -22,7 +23,7 @@ pub fn run(table: &SocketTable, a: Arc<Socket>, b: Option<Arc<Socket>>) -> Error
 enum Never {}
 
 fn forward(table: &SocketTable, a: &Socket, b: &Socket) -> Result<Never> {
-    if !a.is_raw() || !b.is_raw() {
+    if !a.is_raw() || !b.is_raw() || a.kind().peer() != b.kind() {
         return Err(Error::Invalid);
     }
     let term = table.term_signal()?;
