@@ -3,20 +3,34 @@
 libnanomsg5) on the wire.
 
 1. The peer program runs twice at once, one process on nnrs and one on the
-   reference library, for every combination of transport (tcp, ipc), which
-   side binds and which side speaks first.
-2. Debian's nanocat runs on nnrs against nanocat on the reference library:
-   each direction, each side binding, over tcp and ipc.
+   reference library, for every protocol pair (PAIR, REQ/REP, PUB/SUB,
+   PUSH/PULL, SURVEYOR/RESPONDENT, BUS), every transport (tcp, ipc), both
+   placements of the libraries and both choices of which side binds.  Each
+   protocol also runs once per transport with both sides on the reference
+   library: if that fails, the test is at fault rather than nnrs.
+2. Debian's nanocat, for every socket type, runs on nnrs against nanocat on
+   the reference library, in both placements, each side binding, over tcp
+   and ipc; every nanocat that receives must print what the other sent.
+3. With --device: the device program (nn_device between a raw REP and a raw
+   REQ socket) runs on one library while a requester and a replier, both
+   peer programs on the other library, talk through it.
 
 A process is put on the reference library through LD_LIBRARY_PATH pointing
 at a directory holding only a libnanomsg.so.5 link to it; on nnrs through
 LD_LIBRARY_PATH pointing at the build's lib directory.  Which library each
 process really loads is checked with ldd before anything runs and again
-from /proc/<pid>/maps while each process runs.
+from /proc/<pid>/maps (or the program's own report) while each one runs.
 
-Exits 0 when every run passed, 1 on any failure and 77 (SKIPPED) when the
-reference library or nanocat is not installed."""
+Cases run in parallel, each bounded in time.  Prints one PASS or FAIL line
+per case, with the processes' output under a FAIL, and a summary.  Exits 0
+when every case passed, 1 on any failure and 77 (SKIPPED) when the
+reference library or nanocat is not installed.
+
+Pointing --nnrs-libdir at a directory holding the reference library runs
+everything reference against reference, which must pass: that checks the
+test itself."""
 import argparse
+import concurrent.futures
 import os
 import queue
 import shutil
@@ -29,16 +43,36 @@ import threading
 import time
 
 SKIP = 77
-PEER_TIMEOUT = 60        # seconds for one peer pair to finish
-NANOCAT_LINES = 3        # lines the receiving nanocat must print
-NANOCAT_WAIT = 15        # seconds to wait for them
-NANOCAT_RECV_TIMEOUT = 2 # --recv-timeout of the receiving nanocat
+PEER_TIMEOUT = 30         # seconds for the programs of one case to finish
+STOP_TIMEOUT = 5          # seconds a process gets to end after SIGTERM
+DEVICE_SECONDS = 60       # the device's own time limit, beyond PEER_TIMEOUT
+NANOCAT_LINES = 3         # lines each receiving nanocat must print
+NANOCAT_WAIT = 15         # seconds to wait for them
+NANOCAT_RECV_TIMEOUT = 2  # --recv-timeout of the nanocats that only receive
+NANOCAT_INTERVAL = "0.2"  # --interval of the nanocats that send
+# Below Linux's default ephemeral range (32768-60999), so that no outgoing
+# connection holds one of them; the pid spreads concurrent runs apart.
+PORT_BASE = 20000 + os.getpid() % 10000
+PORT_LIMIT = 32000
 
-failures = []
+# Each protocol pair: its name and the peer program's two roles.
+PROTOCOLS = [
+    ("PAIR", "pair-first", "pair-second"),
+    ("REQ/REP", "req", "rep"),
+    ("PUSH/PULL", "push", "pull"),
+    ("PUB/SUB", "pub", "sub"),
+    ("SURVEYOR/RESPONDENT", "surveyor", "respondent"),
+    ("BUS", "bus", "bus"),
+]
+# Roles that run until they are told to stop: they have nothing to wait for.
+UNTIL_STOPPED = {"pub"}
+
+log_lock = threading.Lock()
 
 
 def log(msg=""):
-    print(msg, flush=True)
+    with log_lock:
+        print(msg, flush=True)
 
 
 def skip(reason):
@@ -62,6 +96,18 @@ def describe_rc(rc):
     return "exit code %d" % rc
 
 
+def indent(text, prefix="    | "):
+    return "".join(prefix + line + "\n" for line in text.splitlines())
+
+
+def read_file(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 class Library:
     """One libnanomsg.so.5 and the environment that makes a process load it."""
 
@@ -76,6 +122,15 @@ class Library:
             return os.path.samefile(path, self.path)
         except OSError:
             return False
+
+    def check(self, path):
+        """None when `path` is this library's file, else what is wrong."""
+        if path is None:
+            return "could not see which libnanomsg it loaded"
+        if self.same_file(path):
+            return None
+        which = self.other.name if self.other.same_file(path) else "an unexpected file"
+        return "should run on %s (%s) but loaded %s, %s" % (self.name, self.path, path, which)
 
 
 def ldd_libnanomsg(exe, env):
@@ -104,242 +159,461 @@ def mapped_libnanomsg(pid, deadline):
     return None
 
 
-def check_loaded(what, path, lib, other):
-    """Records a failure unless `path` is lib's file."""
-    if path is None:
-        failures.append("%s: no libnanomsg found loaded" % what)
-        log("FAIL: %s: could not see which libnanomsg it loaded" % what)
-        return False
-    if lib.same_file(path):
-        return True
-    which = other.name if other.same_file(path) else "an unexpected file"
-    failures.append("%s loaded %s (%s)" % (what, path, which))
-    log("FAIL: %s should run on %s (%s) but loaded %s, %s" % (what, lib.name, lib.path, path, which))
-    return False
+class Addresses:
+    """Distinct tcp ports and ipc paths for cases running at the same time."""
 
-
-def free_tcp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Urls:
     def __init__(self, tmp):
         self.tmp = tmp
+        self.lock = threading.Lock()
+        self.port = PORT_BASE
         self.n = 0
 
+    def _free_port(self):
+        # Called with the lock held.  A port some other program holds is
+        # skipped rather than fought over.
+        for _ in range(PORT_LIMIT - 20000):
+            port = self.port
+            self.port = self.port + 1 if self.port + 1 < PORT_LIMIT else 20000
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                    return port
+                except OSError:
+                    continue
+        raise RuntimeError("no free tcp port between 20000 and %d" % PORT_LIMIT)
+
     def new(self, transport):
-        self.n += 1
-        if transport == "tcp":
-            return "tcp://127.0.0.1:%d" % free_tcp_port()
-        return "ipc://%s/s%d.ipc" % (self.tmp, self.n)
+        with self.lock:
+            self.n += 1
+            if transport == "tcp":
+                return "tcp://127.0.0.1:%d" % self._free_port()
+            return "ipc://%s/s%d.ipc" % (self.tmp, self.n)
+
+    def workdir(self):
+        """A fresh directory for one case's output files."""
+        with self.lock:
+            self.n += 1
+            return tempfile.mkdtemp(prefix="case%d-" % self.n, dir=self.tmp)
 
 
-def kill(proc):
-    if proc.poll() is None:
-        proc.kill()
+class Result:
+    def __init__(self, label, problems, details=""):
+        self.label = label
+        self.problems = problems
+        self.details = details
+
+    def line(self):
+        if not self.problems:
+            return "PASS  " + self.label
+        return "FAIL  %s: %s\n%s" % (self.label, "; ".join(self.problems), self.details)
+
+
+def stop(proc):
+    """SIGTERM, then SIGKILL if it does not end within STOP_TIMEOUT; True
+    when SIGTERM was enough."""
+    if proc.poll() is not None:
+        return True
+    proc.terminate()
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=STOP_TIMEOUT)
+        return True
     except subprocess.TimeoutExpired:
-        pass
+        proc.kill()
+        proc.wait()
+        return False
 
 
-def read_file(path):
-    with open(path, errors="replace") as f:
-        return f.read()
+# ---- the peer program and the device --------------------------------------------
 
+class Program:
+    """One run of the peer or device program, its output in a file.  The
+    program names itself `who` in its output: "<who>: library <path>" and,
+    on success, "<who>: ok"."""
 
-def indent(text):
-    return "".join("    | " + line + "\n" for line in text.splitlines())
+    def __init__(self, who, cmd, lib, until_stopped, out):
+        self.who = who
+        self.cmd = cmd
+        self.lib = lib
+        self.until_stopped = until_stopped
+        self.out = out
+        self.proc = None
+        self.note = None
 
+    def start(self):
+        with open(self.out, "w") as f:
+            self.proc = subprocess.Popen(self.cmd, env=self.lib.env, stdin=subprocess.DEVNULL,
+                                         stdout=f, stderr=subprocess.STDOUT)
 
-# ---- the peer program -------------------------------------------------------
-
-def run_peers(peer, urls, tmp, transport, binder, connector, binder_first, count):
-    """One conversation between a peer bound on `binder`'s library and a
-    peer connected on `connector`'s."""
-    url = urls.new(transport)
-    label = "peer %s: %s binds, %s connects, %s first" % (
-        transport, binder.name, connector.name, "binder" if binder_first else "connector")
-    procs = []
-    stuck = []
-    timed_out = False
-    try:
-        for lib, side in ((binder, "bind"), (connector, "connect")):
-            role = "first" if (side == "bind") == binder_first else "second"
-            out = os.path.join(tmp, "peer-%s.out" % side)
-            with open(out, "w") as f:
-                proc = subprocess.Popen([peer, side, url, role, str(count)], env=lib.env,
-                                        stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT)
-            procs.append((lib, side, role, out, proc))
-        deadline = time.monotonic() + PEER_TIMEOUT
-        for _, _, _, _, proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                timed_out = True
-    finally:
-        stuck = [entry[4] for entry in procs if entry[4].poll() is None]
-        for entry in procs:
-            kill(entry[4])
-
-    ok = not timed_out
-    report = []
-    for lib, side, role, out, proc in procs:
-        text = read_file(out)
-        if proc in stuck:
-            status = "still running after %d s, killed" % PEER_TIMEOUT
-        else:
-            status = describe_rc(proc.returncode)
-        head = "%s peer (%s, %s): %s" % (lib.name, side, role, status)
-        report.append(head + "\n" + indent(text))
-        if proc.returncode != 0 or "peer %s: ok" % role not in text:
-            ok = False
-        prefix = "peer %s: library " % role
+    def problems(self):
+        text = read_file(self.out)
+        found = []
+        if self.note:
+            found.append("%s %s" % (self.who, self.note))
+        elif self.proc.returncode != 0:
+            found.append("%s: %s" % (self.who, describe_rc(self.proc.returncode)))
+        elif "%s: ok" % self.who not in text.splitlines():
+            found.append("%s did not report ok" % self.who)
+        prefix = "%s: library " % self.who
         loaded = [l[len(prefix):] for l in text.splitlines() if l.startswith(prefix)]
-        if not check_loaded("%s, %s peer" % (label, lib.name), loaded[0] if loaded else None,
-                            lib, lib.other):
-            ok = False
-    if ok:
-        log("ok    " + label)
-    else:
-        failures.append(label + (" (timed out)" if timed_out else ""))
-        log("FAIL  %s%s, url %s\n%s" % (label, " (timed out)" if timed_out else "", url,
-                                         "".join(report)))
+        wrong = self.lib.check(loaded[0] if loaded else None)
+        if wrong:
+            found.append("%s %s" % (self.who, wrong))
+        return found
+
+    def report(self):
+        status = self.note or describe_rc(self.proc.returncode)
+        return "  %s on %s: %s\n    $ %s\n%s" % (self.who, self.lib.name, status,
+                                               " ".join(self.cmd), indent(read_file(self.out)))
 
 
-# ---- nanocat ------------------------------------------------------------------
+def run_programs(label, programs):
+    """Starts the programs, waits up to PEER_TIMEOUT for those that end by
+    themselves, then stops those that run until stopped."""
+    try:
+        for p in programs:
+            p.start()
+        deadline = time.monotonic() + PEER_TIMEOUT
+        for p in programs:
+            if p.until_stopped:
+                continue
+            try:
+                p.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.note = "still running after %d s, killed" % PEER_TIMEOUT
+                p.proc.kill()
+                p.proc.wait()
+        for p in programs:
+            if p.until_stopped:
+                if p.proc.poll() is not None:
+                    p.note = "ended before it was told to: %s" % describe_rc(p.proc.returncode)
+                elif not stop(p.proc):
+                    p.note = "ignored SIGTERM for %d s, killed" % STOP_TIMEOUT
+    finally:
+        for p in programs:
+            if p.proc and p.proc.poll() is None:
+                p.proc.kill()
+                p.proc.wait()
+    problems = [x for p in programs for x in p.problems()]
+    details = "".join(p.report() for p in programs) if problems else ""
+    return Result(label, problems, details)
+
+
+def peer_case(ctx, protocol, role_a, role_b, transport, lib_a, lib_b, a_binds):
+    url = ctx.addresses.new(transport)
+    workdir = ctx.addresses.workdir()
+    sides = ("bind", "connect") if a_binds else ("connect", "bind")
+    label = "peer %-19s %s  %s on %s %ss, %s on %s %ss" % (
+        protocol, transport, role_a, lib_a.name, sides[0], role_b, lib_b.name, sides[1])
+    # The output files are numbered: both ends of BUS have the same role.
+    programs = [Program("peer " + role, [ctx.peer, role, url, side, str(ctx.count)], lib,
+                        role in UNTIL_STOPPED, os.path.join(workdir, "%d-%s.out" % (n, role)))
+                for n, (role, lib, side) in enumerate(((role_a, lib_a, sides[0]),
+                                                       (role_b, lib_b, sides[1])))]
+    return run_programs(label, programs)
+
+
+def device_case(ctx, transport, device_lib, peer_lib):
+    front = ctx.addresses.new(transport)
+    back = ctx.addresses.new(transport)
+    workdir = ctx.addresses.workdir()
+    label = "device %s  nn_device on %s, REQ and REP peers on %s" % (
+        transport, device_lib.name, peer_lib.name)
+    device = Program("device", [ctx.device, front, back, str(DEVICE_SECONDS)], device_lib,
+                     True, os.path.join(workdir, "device.out"))
+    requester = Program("peer req", [ctx.peer, "req", front, "connect", str(ctx.count)],
+                        peer_lib, False, os.path.join(workdir, "req.out"))
+    replier = Program("peer rep", [ctx.peer, "rep", back, "connect", str(ctx.count)],
+                      peer_lib, False, os.path.join(workdir, "rep.out"))
+    return run_programs(label, [device, requester, replier])
+
+
+# ---- nanocat ----------------------------------------------------------------------
 
 def line_reader(stream, lines):
     for line in stream:
-        lines.put(line)
+        lines.put(line.rstrip("\n"))
     lines.put(None)
 
 
-def run_nanocats(nanocat, urls, tmp, transport, sender, receiver, sender_binds, serial):
-    url = urls.new(transport)
-    data = "hello-%s-%d-from-%s" % (transport, serial, sender.name)
-    label = "nanocat %s: %s sends (%s), %s receives (%s)" % (
-        transport, sender.name, "binds" if sender_binds else "connects",
-        receiver.name, "connects" if sender_binds else "binds")
-    send_cmd = [nanocat, "--pair", "--bind" if sender_binds else "--connect", url,
-                "--data", data, "--interval", "0.2"]
-    recv_cmd = [nanocat, "--pair", "--connect" if sender_binds else "--bind", url,
-                "--ascii", "--recv-timeout", str(NANOCAT_RECV_TIMEOUT)]
-    send_out = os.path.join(tmp, "nanocat-send.out")
-    recv_err = os.path.join(tmp, "nanocat-recv.err")
-    problems = []
-    got = []
-    sproc = rproc = None
-    try:
-        with open(send_out, "w") as sf, open(recv_err, "w") as rf:
-            def start_sender():
-                return subprocess.Popen(send_cmd, env=sender.env, stdin=subprocess.DEVNULL,
-                                        stdout=sf, stderr=subprocess.STDOUT)
+class Nanocat:
+    """One nanocat process.  `expect` is the line it must print for each
+    message received (None: it only sends); `stops_itself` means it ends
+    by its --recv-timeout once nothing more comes, rather than by SIGTERM."""
 
-            def start_receiver():
-                return subprocess.Popen(recv_cmd, env=receiver.env, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=rf, text=True,
-                                        errors="replace")
-            # The binding side first, so the receiver's timeout does not run
-            # out while the connecting side waits for a listener.
-            if sender_binds:
-                sproc = start_sender()
-                time.sleep(0.2)
-                rproc = start_receiver()
-            else:
-                rproc = start_receiver()
-                time.sleep(0.2)
-                sproc = start_sender()
-        lines = queue.Queue()
-        reader = threading.Thread(target=line_reader, args=(rproc.stdout, lines), daemon=True)
-        reader.start()
+    def __init__(self, name, args, lib, expect, stops_itself, workdir, n):
+        self.name = name
+        self.args = args
+        self.lib = lib
+        self.expect = expect
+        self.stops_itself = stops_itself
+        self.err = os.path.join(workdir, "nanocat%d.err" % n)
+        self.lines = queue.Queue()
+        self.got = []
+        self.proc = None
+        self.reader = None
 
-        deadline = time.monotonic() + 5
-        for proc, lib, role in ((sproc, sender, "sending"), (rproc, receiver, "receiving")):
-            loaded = mapped_libnanomsg(proc.pid, deadline)
-            if not check_loaded("%s, %s nanocat" % (label, role), loaded, lib, lib.other):
-                problems.append("%s nanocat not on %s" % (role, lib.name))
+    def start(self, nanocat, side, url):
+        self.cmd = [nanocat] + self.args + ["--" + side, url]
+        with open(self.err, "w") as err:
+            self.proc = subprocess.Popen(self.cmd, env=self.lib.env, stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.PIPE, stderr=err, text=True,
+                                         errors="replace")
+        self.reader = threading.Thread(target=line_reader, args=(self.proc.stdout, self.lines),
+                                       daemon=True)
+        self.reader.start()
 
-        deadline = time.monotonic() + NANOCAT_WAIT
-        eof = False
-        while len(got) < NANOCAT_LINES and not eof:
+    def take_lines(self, until):
+        """Moves printed lines into self.got until there are NANOCAT_LINES of
+        them, the output ends or `until` passes."""
+        while len(self.got) < NANOCAT_LINES:
             try:
-                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+                line = self.lines.get(timeout=max(0.01, until - time.monotonic()))
             except queue.Empty:
-                problems.append("received %d line(s) in %d s, want %d"
-                                % (len(got), NANOCAT_WAIT, NANOCAT_LINES))
-                break
+                return
             if line is None:
-                eof = True
-            else:
-                got.append(line.rstrip("\n"))
-        if eof and len(got) < NANOCAT_LINES:
-            problems.append("receiver ended after %d line(s), want %d" % (len(got), NANOCAT_LINES))
+                self.lines.put(None)
+                return
+            self.got.append(line)
 
-        # The sender must still be running: it sends until it is stopped.
-        if sproc.poll() is not None:
-            problems.append("sender ended early: %s" % describe_rc(sproc.returncode))
-        else:
-            sproc.terminate()
-            try:
-                sproc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                problems.append("sender ignored SIGTERM")
-        # With the sender gone the receiver stops after its receive timeout.
-        try:
-            rproc.wait(timeout=NANOCAT_RECV_TIMEOUT + 10)
-        except subprocess.TimeoutExpired:
-            problems.append("receiver still running %d s after the sender stopped"
-                            % (NANOCAT_RECV_TIMEOUT + 10))
-        reader.join(timeout=5)
+    def drain(self):
+        self.reader.join(timeout=5)
         while True:
             try:
-                line = lines.get_nowait()
+                line = self.lines.get_nowait()
             except queue.Empty:
-                break
+                return
             if line is not None:
-                got.append(line.rstrip("\n"))
-        if rproc.returncode is not None and rproc.returncode != 0:
-            problems.append("receiver: %s" % describe_rc(rproc.returncode))
-    finally:
-        for proc in (sproc, rproc):
-            if proc:
-                kill(proc)
-                if proc.stdout:
-                    proc.stdout.close()
+                self.got.append(line)
 
-    wrong = [l for l in got if l != data]
-    if wrong:
-        problems.append("receiver printed %d line(s) other than %r, first %r"
-                        % (len(wrong), data, wrong[0]))
-    if problems:
-        failures.append(label)
-        log("FAIL  %s, url %s\n    %s\n"
-            "  sender   %s\n%s"
-            "  receiver %s\n    stdout:\n%s    stderr:\n%s" % (
-                label, url, "\n    ".join(problems),
-                " ".join(send_cmd), indent(read_file(send_out)),
-                " ".join(recv_cmd), indent("\n".join(got)), indent(read_file(recv_err))))
+    def report(self):
+        rc = self.proc.returncode if self.proc else None
+        return "  nanocat %s on %s: %s\n    $ %s\n    stdout:\n%s    stderr:\n%s" % (
+            self.name, self.lib.name, describe_rc(rc), " ".join(self.cmd),
+            indent("\n".join(self.got[:10])), indent(read_file(self.err)))
+
+
+def nanocat_specs(kind, data_a, data_b):
+    """The two nanocats of one socket type pair, A first, each as (name,
+    arguments, the line it must print, whether it stops by itself)."""
+    interval = ["--interval", NANOCAT_INTERVAL]
+    ascii_ = ["--ascii"]
+    recv_only = ascii_ + ["--recv-timeout", str(NANOCAT_RECV_TIMEOUT)]
+    if kind == "pair":
+        a = ("pair(sending)", ["--pair", "--data", data_a] + interval, None, False)
+        b = ("pair(receiving)", ["--pair"] + recv_only, data_a, True)
+    elif kind == "push/pull":
+        a = ("push", ["--push", "--data", data_a] + interval, None, False)
+        b = ("pull", ["--pull"] + recv_only, data_a, True)
+    elif kind == "pub/sub":
+        a = ("pub", ["--pub", "--data", data_a] + interval, None, False)
+        b = ("sub", ["--sub", "--subscribe", ""] + recv_only, data_a, True)
+    elif kind == "req/rep":
+        # nanocat --rep dies (exit 3) when its --recv-timeout runs out, so
+        # neither end gets one: both are stopped by SIGTERM.
+        a = ("req", ["--req", "--data", data_a] + interval + ascii_, data_b, False)
+        b = ("rep", ["--rep", "--data", data_b] + ascii_, data_a, False)
+    elif kind == "surveyor/respondent":
+        a = ("surveyor", ["--surveyor", "--data", data_a] + interval + ascii_, data_b, False)
+        b = ("respondent", ["--respondent", "--data", data_b] + ascii_, data_a, False)
+    elif kind == "bus":
+        a = ("bus", ["--bus", "--data", data_a] + interval + ascii_, data_b, False)
+        b = ("bus", ["--bus", "--data", data_b] + interval + ascii_, data_a, False)
     else:
-        log("ok    %s: %d x %r" % (label, len(got), data))
+        raise ValueError(kind)
+    return a, b
+
+
+NANOCAT_KINDS = ["pair", "push/pull", "pub/sub", "req/rep", "surveyor/respondent", "bus"]
+
+
+def nanocat_case(ctx, kind, transport, lib_a, lib_b, a_binds, serial):
+    url = ctx.addresses.new(transport)
+    workdir = ctx.addresses.workdir()
+    tag = "%s-%d" % (transport, serial)
+    spec_a, spec_b = nanocat_specs(kind, "A-%s-from-%s" % (tag, lib_a.name),
+                                   "B-%s-from-%s" % (tag, lib_b.name))
+    a, b = (Nanocat(name, args, lib, expect, stops_itself, workdir, n)
+            for n, ((name, args, expect, stops_itself), lib)
+            in enumerate(((spec_a, lib_a), (spec_b, lib_b))))
+    binder, connector = (a, b) if a_binds else (b, a)
+    label = "nanocat %-19s %s  %s on %s binds, %s on %s connects" % (
+        kind, transport, binder.name, binder.lib.name, connector.name, connector.lib.name)
+    problems = []
+    try:
+        # The binding side first, so that a --recv-timeout does not run out
+        # while the connecting side is still looking for a listener.
+        binder.start(ctx.nanocat, "bind", url)
+        time.sleep(0.2)
+        connector.start(ctx.nanocat, "connect", url)
+
+        deadline = time.monotonic() + 5
+        for n in (a, b):
+            wrong = n.lib.check(mapped_libnanomsg(n.proc.pid, deadline))
+            if wrong:
+                problems.append("nanocat %s %s" % (n.name, wrong))
+
+        deadline = time.monotonic() + NANOCAT_WAIT
+        for n in (a, b):
+            if n.expect is not None:
+                n.take_lines(deadline)
+                if len(n.got) < NANOCAT_LINES:
+                    problems.append("nanocat %s printed %d line(s) in %d s, want %d"
+                                    % (n.name, len(n.got), NANOCAT_WAIT, NANOCAT_LINES))
+        problems += stop_nanocats(a, b)
+    finally:
+        for n in (a, b):
+            if n.proc:
+                if n.proc.poll() is None:
+                    n.proc.kill()
+                    n.proc.wait()
+                n.drain()
+                n.proc.stdout.close()
+
+    for n in (a, b):
+        if n.expect is None and n.got:
+            problems.append("nanocat %s printed %r but only sends" % (n.name, n.got[0]))
+        wrong = [l for l in n.got if n.expect is not None and l != n.expect]
+        if wrong:
+            problems.append("nanocat %s printed %d line(s) other than %r, first %r"
+                            % (n.name, len(wrong), n.expect, wrong[0]))
+    if problems:
+        return Result(label, problems, a.report() + b.report())
+    counts = ", ".join("%s %d x %r" % (n.name, len(n.got), n.expect) for n in (a, b)
+                       if n.expect is not None)
+    return Result(label + ": " + counts, [])
+
+
+def stop_nanocats(a, b):
+    """Stops the nanocats that run until stopped, then waits for those that
+    stop by themselves once nothing more comes; what went wrong."""
+    problems = []
+    for n in (a, b):
+        if n.stops_itself:
+            continue
+        # It sends (or answers) until stopped, so it must still be running.
+        if n.proc.poll() is not None:
+            problems.append("nanocat %s ended early: %s" % (n.name, describe_rc(n.proc.returncode)))
+        elif not stop(n.proc):
+            problems.append("nanocat %s ignored SIGTERM" % n.name)
+    for n in (a, b):
+        if not n.stops_itself:
+            continue
+        limit = NANOCAT_RECV_TIMEOUT + 10
+        try:
+            n.proc.wait(timeout=limit)
+        except subprocess.TimeoutExpired:
+            problems.append("nanocat %s still running %d s after the other one stopped"
+                            % (n.name, limit))
+            continue
+        if n.proc.returncode != 0:
+            problems.append("nanocat %s: %s" % (n.name, describe_rc(n.proc.returncode)))
+    return problems
+
+
+# ---- the matrix -----------------------------------------------------------------------
+
+class Context:
+    def __init__(self, args, addresses):
+        self.peer = args.peer
+        self.device = args.device
+        self.nanocat = args.nanocat
+        self.count = args.count
+        self.addresses = addresses
+
+
+def peer_cases(ctx, nnrs, real):
+    """(label key, thunk) for every peer conversation: protocols x transports x
+    placements x which side binds, then a reference-only run per protocol."""
+    cases = []
+    seen = set()
+    for protocol, role_a, role_b in PROTOCOLS:
+        for transport in ("tcp", "ipc"):
+            for lib_a in (nnrs, real):
+                for a_binds in (True, False):
+                    lib_b = lib_a.other
+                    # BUS's two ends are alike: A on nnrs binding is B on
+                    # the reference library connecting.
+                    ends = (transport, frozenset([(role_a, lib_a.name, a_binds),
+                                                  (role_b, lib_b.name, not a_binds)]))
+                    if ends in seen:
+                        continue
+                    seen.add(ends)
+                    cases.append(lambda p=protocol, a=role_a, b=role_b, t=transport,
+                                 la=lib_a, lb=lib_b, ab=a_binds:
+                                 peer_case(ctx, p, a, b, t, la, lb, ab))
+        for transport in ("tcp", "ipc"):
+            cases.append(lambda p=protocol, a=role_a, b=role_b, t=transport:
+                         peer_case(ctx, p, a, b, t, real, real, True))
+    return cases
+
+
+def device_cases(ctx, nnrs, real):
+    if not ctx.device:
+        return []
+    return [lambda t=transport, d=dev, p=peer: device_case(ctx, t, d, p)
+            for transport in ("tcp", "ipc")
+            for dev, peer in ((nnrs, real), (real, nnrs))]
+
+
+def nanocat_cases(ctx, nnrs, real):
+    cases = []
+    serial = 0
+    for kind in NANOCAT_KINDS:
+        for transport in ("tcp", "ipc"):
+            for lib_a in (nnrs, real):
+                for a_binds in (True, False):
+                    serial += 1
+                    cases.append(lambda k=kind, t=transport, la=lib_a, ab=a_binds, s=serial:
+                                 nanocat_case(ctx, k, t, la, la.other, ab, s))
+    return cases
+
+
+def run_all(cases, jobs):
+    """Runs the cases on `jobs` threads and prints each result in the
+    order of `cases`, as soon as it and those before it are done."""
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(case) for case in cases]
+        for future in futures:
+            try:
+                result = future.result()
+            except Exception as e:  # a bug in this script: report, go on
+                result = Result("a case", ["raised %r" % e])
+            log(result.line())
+            results.append(result)
+    return results
+
+
+def check_programs(programs, nnrs, real):
+    """Before anything: what each program loads under each environment."""
+    for exe in programs:
+        for lib in (nnrs, real):
+            wrong = lib.check(ldd_libnanomsg(exe, lib.env))
+            if wrong:
+                fatal("ldd %s with %s's environment: %s" % (exe, lib.name, wrong))
+    log("ldd: %s load nnrs and the reference library as intended"
+        % ", ".join(os.path.basename(p) for p in programs))
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--peer", required=True, help="the peer program")
+    p.add_argument("--device", help="the device program (no device cases without it)")
     p.add_argument("--nnrs-libdir", required=True, help="directory with nnrs's libnanomsg.so.5")
     p.add_argument("--real-lib", default="/usr/lib/x86_64-linux-gnu/libnanomsg.so.5")
     p.add_argument("--nanocat", default="/usr/bin/nanocat")
     p.add_argument("--count", type=int, default=20)
+    p.add_argument("--jobs", type=int, default=8, help="cases run at the same time")
+    p.add_argument("--only", help="run only the cases whose kind (peer, device, nanocat) "
+                   "is in this comma-separated list")
     args = p.parse_args()
 
     nnrs_so = os.path.join(args.nnrs_libdir, "libnanomsg.so.5")
     if not os.path.isfile(nnrs_so):
         fatal("nnrs library %s not built" % nnrs_so)
-    if not os.path.isfile(args.peer):
-        fatal("peer program %s not built" % args.peer)
+    for exe in (args.peer, args.device):
+        if exe and not os.path.isfile(exe):
+            fatal("program %s not built" % exe)
     if not os.path.isfile(args.real_lib):
         skip("reference libnanomsg %s is not installed (scripts/setup installs libnanomsg5)"
              % args.real_lib)
@@ -348,14 +622,15 @@ def main():
     if shutil.which("ldd") is None:
         skip("ldd is not available to check which library a program loads")
 
-    # The reference library must be another file than nnrs, and not a Rust build.
-    if os.path.samefile(nnrs_so, args.real_lib):
-        fatal("%s and %s are the same file" % (nnrs_so, args.real_lib))
     with open(args.real_lib, "rb") as f:
         if b"/rustc/" in f.read():
             fatal("%s looks like a Rust build (nnrs installed over the reference?)" % args.real_lib)
+    if os.path.samefile(nnrs_so, args.real_lib):
+        log("note: %s is the reference library itself: every case runs reference "
+            "against reference, which checks this test rather than nnrs" % nnrs_so)
 
     tmp = tempfile.mkdtemp(prefix="nnrs-interop-", dir="/tmp" if os.path.isdir("/tmp") else None)
+    started = time.monotonic()
     try:
         real_dir = os.path.join(tmp, "real")
         os.mkdir(real_dir)
@@ -364,41 +639,29 @@ def main():
         real = Library("real", args.real_lib, real_dir)
         nnrs.other, real.other = real, nnrs
         log("nnrs: %s\nreal: %s" % (nnrs.path, real.path))
+        check_programs([x for x in (args.peer, args.device, args.nanocat) if x], nnrs, real)
+        if not args.device:
+            log("note: no --device, so no device cases")
 
-        # Before anything: what each program loads under each environment.
-        for exe in (args.peer, args.nanocat):
-            for lib in (nnrs, real):
-                loaded = ldd_libnanomsg(exe, lib.env)
-                if not check_loaded("ldd %s with %s's environment" % (exe, lib.name),
-                                    loaded, lib, lib.other):
-                    fatal("cannot put %s on %s" % (exe, lib.name))
-        log("ldd: the peer and nanocat load nnrs and the reference library as intended")
-
-        urls = Urls(tmp)
-        for transport in ("tcp", "ipc"):
-            for binder in (nnrs, real):
-                for binder_first in (True, False):
-                    run_peers(args.peer, urls, tmp, transport, binder, binder.other,
-                              binder_first, args.count)
-        # The peer program against itself on the reference library: if this
-        # fails, the test is at fault rather than nnrs.
-        for transport in ("tcp", "ipc"):
-            run_peers(args.peer, urls, tmp, transport, real, real, True, args.count)
-
-        serial = 0
-        for transport in ("tcp", "ipc"):
-            for sender, receiver in ((nnrs, real), (real, nnrs)):
-                for sender_binds in (True, False):
-                    serial += 1
-                    run_nanocats(args.nanocat, urls, tmp, transport, sender, receiver,
-                                 sender_binds, serial)
+        ctx = Context(args, Addresses(tmp))
+        kinds = set(args.only.split(",")) if args.only else {"peer", "device", "nanocat"}
+        cases = []
+        if "peer" in kinds:
+            cases += peer_cases(ctx, nnrs, real)
+        if "device" in kinds:
+            cases += device_cases(ctx, nnrs, real)
+        if "nanocat" in kinds:
+            cases += nanocat_cases(ctx, nnrs, real)
+        results = run_all(cases, args.jobs)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    if failures:
-        log("\ninterop: %d failure(s):\n  %s" % (len(failures), "\n  ".join(failures)))
+    failed = [r for r in results if r.problems]
+    log("\ninterop: %d case(s), %d passed, %d failed, %.0f s"
+        % (len(results), len(results) - len(failed), len(failed), time.monotonic() - started))
+    if failed:
+        log("failed:\n" + "".join("  %s\n" % r.label for r in failed))
         return 1
-    log("\ninterop: all runs passed")
     return 0
 
 
