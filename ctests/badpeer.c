@@ -156,7 +156,7 @@ int main (void)
     char url [80];
 
     sprintf (ipc_path, "/tmp/nnrs-badpeer-%d.ipc", (int) getpid ());
-    tcp_port = 20000 + (int) getpid () % 10000;
+    tcp_port = test_port_base ();
     for (ipc = 0; ipc <= 1; ipc++) {
         uint64_t dropped;
         if (ipc)

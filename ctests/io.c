@@ -20,7 +20,7 @@ static double now_ms (void)
 static void check_addresses (int s)
 {
     char longaddr [200], url [64];
-    int port = 20000 + (int) getpid () % 10000;
+    int port = test_port_base ();
     int other, ep;
 
     /* Malformed. */

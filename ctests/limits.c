@@ -137,7 +137,7 @@ int main (void)
 {
     char ipc [64], tcp [64];
     sprintf (ipc, "ipc:///tmp/nnrs-limits-%d.ipc", (int) getpid ());
-    sprintf (tcp, "tcp://127.0.0.1:%d", 20000 + (int) getpid () % 10000);
+    sprintf (tcp, "tcp://127.0.0.1:%d", test_port_base ());
     max_size (ipc);
     max_size (tcp);
     backpressure (ipc);

@@ -103,7 +103,9 @@ static void check_protocol_options (int s, int protocol, int raw)
         CHECK (nn_setsockopt (s, NN_SUB, NN_SUB_SUBSCRIBE, "news", 4) == 0);
         CHECK (nn_setsockopt (s, NN_SUB, NN_SUB_UNSUBSCRIBE, "news", 4) == 0);
         CHECK (nn_setsockopt (s, NN_SUB, NN_SUB_UNSUBSCRIBE, "news", 4) == 0);
-        CHECK_FAILS (nn_setsockopt (s, NN_SUB, NN_SUB_UNSUBSCRIBE, "news", 4), EINVAL);
+        /* An unknown topic is no error (nanomsg returns 0 too, while
+           another subscription exists; with none it crashes). */
+        CHECK (nn_setsockopt (s, NN_SUB, NN_SUB_UNSUBSCRIBE, "news", 4) == 0);
         CHECK (nn_setsockopt (s, NN_SUB, NN_SUB_UNSUBSCRIBE, "", 0) == 0);
         CHECK_FAILS (get_int (s, NN_SUB, NN_SUB_SUBSCRIBE, &value), ENOPROTOOPT);
     } else {

@@ -175,7 +175,7 @@ int main (void)
     char ipc [64], tcp [64];
     sprintf (ipc, "ipc:///tmp/nnrs-pair-%d.ipc", (int) getpid ());
     /* Below the ephemeral range, so no connect can meet itself. */
-    sprintf (tcp, "tcp://127.0.0.1:%d", 20000 + (int) getpid () % 10000);
+    sprintf (tcp, "tcp://127.0.0.1:%d", test_port_base ());
     exchange ("inproc://pair-test");
     exchange (ipc);
     exchange (tcp);

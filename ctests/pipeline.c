@@ -105,7 +105,7 @@ static void receive_priority (const char *url_low, const char *url_high)
 int main (void)
 {
     char a [64], b [64];
-    int port = 20000 + (int) getpid () % 10000;
+    int port = test_port_base ();
 
     spread ("inproc://pipeline-a", "inproc://pipeline-b");
     receive_priority ("inproc://pipeline-a", "inproc://pipeline-b");

@@ -47,7 +47,7 @@ static void resend_when_the_pipe_dies (const char *url_a, const char *url_b)
 int main (void)
 {
     char a [64], b [64];
-    int port = 20000 + getpid () % 10000;
+    int port = test_port_base ();
 
     snprintf (a, sizeof a, "ipc:///tmp/nnrs-reqresend-a-%d.ipc", (int) getpid ());
     snprintf (b, sizeof b, "ipc:///tmp/nnrs-reqresend-b-%d.ipc", (int) getpid ());

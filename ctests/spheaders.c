@@ -44,6 +44,9 @@ static void check_silent (int s)
     CHECK (set_int (s, NN_SOL_SOCKET, NN_RCVTIMEO, TIMEOUT) == 0);
 }
 
+/* The data of an SP_HDR control message is laid out as nanomsg lays it
+   out: the header's length as a size_t, then its bytes. */
+
 /* Receives on raw `s` the SP header (into `header`, returning its length)
    and checks the body is `body`. */
 static size_t recv_header (int s, uint8_t *header, size_t size, const char *body)
@@ -53,6 +56,7 @@ static size_t recv_header (int s, uint8_t *header, size_t size, const char *body
     struct nn_iovec iov = { buf, sizeof buf };
     struct nn_msghdr hdr;
     struct nn_cmsghdr *cmsg;
+    size_t len;
     int n;
 
     memset (&hdr, 0, sizeof hdr);
@@ -64,9 +68,10 @@ static size_t recv_header (int s, uint8_t *header, size_t size, const char *body
     CHECK (n == (int) strlen (body) && memcmp (buf, body, n) == 0);
     cmsg = NN_CMSG_FIRSTHDR (&hdr);
     REQUIRE (cmsg != NULL && cmsg->cmsg_level == PROTO_SP && cmsg->cmsg_type == SP_HDR);
-    REQUIRE (cmsg->cmsg_len - NN_CMSG_LEN (0) <= size);
-    memcpy (header, NN_CMSG_DATA (cmsg), cmsg->cmsg_len - NN_CMSG_LEN (0));
-    return cmsg->cmsg_len - NN_CMSG_LEN (0);
+    memcpy (&len, NN_CMSG_DATA (cmsg), sizeof len);
+    REQUIRE (len <= size && NN_CMSG_LEN (sizeof len + len) <= cmsg->cmsg_len);
+    memcpy (header, NN_CMSG_DATA (cmsg) + sizeof len, len);
+    return len;
 }
 
 /* Sends `body` on raw `s` with this SP header. */
@@ -82,12 +87,13 @@ static void send_header (int s, const uint8_t *header, size_t len, const char *b
     hdr.msg_iov = &iov;
     hdr.msg_iovlen = 1;
     hdr.msg_control = control;
-    hdr.msg_controllen = NN_CMSG_SPACE (len);
+    hdr.msg_controllen = NN_CMSG_SPACE (sizeof len + len);
     cmsg = NN_CMSG_FIRSTHDR (&hdr);
     cmsg->cmsg_level = PROTO_SP;
     cmsg->cmsg_type = SP_HDR;
-    cmsg->cmsg_len = NN_CMSG_LEN (len);
-    memcpy (NN_CMSG_DATA (cmsg), header, len);
+    cmsg->cmsg_len = NN_CMSG_LEN (sizeof len + len);
+    memcpy (NN_CMSG_DATA (cmsg), &len, sizeof len);
+    memcpy (NN_CMSG_DATA (cmsg) + sizeof len, header, len);
     CHECK (nn_sendmsg (s, &hdr, 0) == (int) strlen (body));
 }
 
@@ -188,7 +194,7 @@ static void bad_answers (const char *url)
 int main (void)
 {
     int i;
-    int port = 20000 + getpid () % 10000;
+    int port = test_port_base ();
 
     snprintf (urls [0], sizeof urls [0], "inproc://spheaders");
     snprintf (urls [1], sizeof urls [1], "ipc:///tmp/nnrs-spheaders-%d.ipc", (int) getpid ());

@@ -68,7 +68,7 @@ static void ipv6 (int port)
 
 int main (void)
 {
-    int port = 20000 + (int) getpid () % 10000;
+    int port = test_port_base ();
     nodelay (port, 1);
     nodelay (port + 1, 0);
     ipv6 (port + 2);

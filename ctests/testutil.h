@@ -64,6 +64,14 @@ static inline int test_socket (int protocol, int timeout_ms)
     return s;
 }
 
+/* The first of 20 tcp ports this test program may use (below the
+   ephemeral range). Programs that run at once have different pids, and
+   so, unless their pids are 500 apart, different ranges. */
+static inline int test_port_base (void)
+{
+    return 20000 + (int) (getpid () % 500) * 20;
+}
+
 /* Waits up to 5 s for `s` to have `n` live connections, and checks it. */
 static inline void wait_connections (int s, int n)
 {

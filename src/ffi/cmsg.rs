@@ -40,14 +40,31 @@ pub fn find(control: &[u8], level: i32, kind: i32) -> Option<&[u8]> {
     None
 }
 
-/// Appends one control record.
+/// Appends one control record. Its length covers the padding too, as
+/// nanomsg's records do.
 pub fn push(control: &mut Vec<u8>, level: i32, kind: i32, data: &[u8]) {
-    let len = HDR + data.len();
+    let len = align(HDR + data.len());
     control.extend_from_slice(&len.to_ne_bytes());
     control.extend_from_slice(&level.to_ne_bytes());
     control.extend_from_slice(&kind.to_ne_bytes());
     control.extend_from_slice(data);
-    control.resize(control.len() + align(len) - len, 0);
+    control.resize(control.len() + len - HDR - data.len(), 0);
+}
+
+/// The data of an SP_HDR record for this SP header, laid out as nanomsg
+/// lays it out: the header's length as a size_t, then its bytes.
+pub fn sp_header_data(header: &[u8]) -> Vec<u8> {
+    let mut data = header.len().to_ne_bytes().to_vec();
+    data.extend_from_slice(header);
+    data
+}
+
+/// The SP header in the data of an SP_HDR record (see `sp_header_data`);
+/// `None` if the length it gives does not fit the record.
+pub fn sp_header_of(data: &[u8]) -> Option<&[u8]> {
+    let (len, rest) = data.split_at_checked(size_of::<usize>())?;
+    let len = usize::from_ne_bytes(len.try_into().ok()?);
+    rest.get(..len)
 }
 
 /// `nn_cmsg_nxthdr_(mhdr, cmsg)`: the record after `cmsg` (the first one
@@ -103,12 +120,16 @@ mod tests {
     fn records_round_trip() {
         let mut c = Vec::new();
         push(&mut c, 5, 6, b"abc");
-        push(&mut c, PROTO_SP, SP_HDR, &[0x80, 0, 0, 1]);
-        assert_eq!(c.len(), 24 + 24);
-        assert_eq!(find(&c, PROTO_SP, SP_HDR), Some(&[0x80, 0, 0, 1][..]));
-        assert_eq!(find(&c, 5, 6), Some(&b"abc"[..]));
+        push(&mut c, PROTO_SP, SP_HDR, &sp_header_data(&[0x80, 0, 0, 1]));
+        assert_eq!(c.len(), 24 + 32);
+        let data = find(&c, PROTO_SP, SP_HDR).unwrap();
+        assert_eq!(data.len(), 16, "the length covers the padding");
+        assert_eq!(sp_header_of(data), Some(&[0x80, 0, 0, 1][..]));
+        assert_eq!(find(&c, 5, 6), Some(&b"abc\0\0\0\0\0"[..]));
         assert_eq!(find(&c, 9, 9), None);
         assert_eq!(find(&c[..18], 5, 6), None, "a record longer than the buffer");
+        assert_eq!(sp_header_of(&[9, 0, 0, 0, 0, 0, 0, 0, 1]), None, "a length beyond the record");
+        assert_eq!(sp_header_of(&[1, 0, 0]), None);
     }
 
     #[test]

@@ -149,7 +149,7 @@ pub extern "C" fn nn_sendmsg(s: c_int, msghdr: *const nn_msghdr, flags: c_int) -
         let iov = iovecs(hdr)?;
         let (control, control_chunk) = control(hdr)?;
         let header = match cmsg::find(control, PROTO_SP, SP_HDR) {
-            Some(h) if socket.is_raw() => h.to_vec(),
+            Some(data) if socket.is_raw() => cmsg::sp_header_of(data).ok_or(Error::Invalid)?.to_vec(),
             _ => Vec::new(),
         };
         let (body, adopted) = match single_chunk_iov(iov)? {
@@ -215,7 +215,7 @@ pub extern "C" fn nn_recvmsg(s: c_int, msghdr: *mut nn_msghdr, flags: c_int) -> 
         let n = msg.body.len();
         if !hdr.msg_control.is_null() {
             let mut records = Vec::new();
-            cmsg::push(&mut records, PROTO_SP, SP_HDR, &msg.header);
+            cmsg::push(&mut records, PROTO_SP, SP_HDR, &cmsg::sp_header_data(&msg.header));
             if hdr.msg_controllen == NN_MSG {
                 let chunk = chunk::from_body(Body::copy_from(&records, HEADROOM)?)?;
                 // SAFETY: with NN_MSG, msg_control is where the pointer goes.
