@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include <nanomsg/pair.h>
+#include <nanomsg/pipeline.h>
 
 static int pair_socket (void)
 {
@@ -106,10 +107,10 @@ static void *drain (void *arg)
 }
 
 /* 20 MB queued behind a slow start, then nn_close: with NN_LINGER every
-   message still reaches the reading peer. */
-static void linger (const char *url)
+   message still reaches the reading peer (PAIR to PAIR, PUSH to PULL). */
+static void linger (const char *url, int sender, int receiver)
 {
-    int a = pair_socket (), b = pair_socket (), i;
+    int a = test_socket (receiver, 10000), b = test_socket (sender, 10000), i;
     char msg [LINGER_SIZE];
     pthread_t reader;
     void *got;
@@ -143,7 +144,9 @@ int main (void)
     backpressure (ipc);
     backpressure (tcp);
     backpressure ("inproc://limits");
-    linger (ipc);
-    linger (tcp);
+    linger (ipc, NN_PAIR, NN_PAIR);
+    linger (tcp, NN_PAIR, NN_PAIR);
+    linger (ipc, NN_PUSH, NN_PULL);
+    linger (tcp, NN_PUSH, NN_PULL);
     return test_result ("limits");
 }
