@@ -10,11 +10,9 @@
 
 #include <errno.h>
 #include <stddef.h>
-#if defined(_MSC_VER) && _MSC_VER < 1600
-typedef unsigned __int64 uint64_t;
-#else
+/*  Only <stdint.h>: bindings such as nnpy scan this file for lines that
+    begin with "typedef" and hand them to a C parser. */
 #include <stdint.h>
-#endif
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,3 @@
+module nnrs.example/nanomsg-go
+
+go 1.19
