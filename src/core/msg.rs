@@ -127,12 +127,15 @@ pub struct Msg {
     pub header: Vec<u8>,
     /// The payload.
     pub body: Body,
+    /// Over ws, the frame type to send this message as (NN_WS_MSG_TYPE_TEXT
+    /// or _BINARY); 0: the socket's NN_WS_MSG_TYPE.
+    pub ws_type: u8,
 }
 
 impl Msg {
     /// A message with an empty header.
     pub fn new(body: Body) -> Msg {
-        Msg { header: Vec::new(), body }
+        Msg { header: Vec::new(), body, ws_type: 0 }
     }
 }
 

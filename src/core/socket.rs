@@ -295,6 +295,9 @@ impl Socket {
             ipv4_only: o.ipv4only,
             tcp_nodelay: state.transport.tcp_nodelay,
             ipc_file_mode: state.transport.ipc_file_mode as u32,
+            ws_msg_type: state.transport.ws_msg_type as u8,
+            type_name: self.kind.name(),
+            peer_type_name: self.kind.peer().name(),
         }
     }
 

@@ -14,6 +14,8 @@ use crate::core::error::{Error, Result};
 use crate::core::msg::{Body, Msg};
 use crate::core::socket::Socket;
 use crate::core::table;
+use crate::transport::options::{ws_msg_type, NN_WS_MSG_TYPE};
+use crate::transport::NN_WS;
 
 fn dontwait(flags: c_int) -> bool {
     flags & NN_DONTWAIT != 0
@@ -139,7 +141,9 @@ fn control<'a>(hdr: &nn_msghdr) -> Result<(&'a [u8], Option<*mut c_void>)> {
 
 /// `nn_sendmsg(s, msghdr, flags)`: sends the concatenated iovecs (or one
 /// NN_MSG chunk); a raw socket takes the SP header from the PROTO_SP/SP_HDR
-/// control message. An NN_MSG control chunk is freed once sent.
+/// control message, and an NN_WS/NN_WS_MSG_TYPE control message (an int)
+/// sets the WebSocket frame type of this message. An NN_MSG control chunk
+/// is freed once sent.
 #[no_mangle]
 pub extern "C" fn nn_sendmsg(s: c_int, msghdr: *const nn_msghdr, flags: c_int) -> c_int {
     call(-1, || {
@@ -159,7 +163,11 @@ pub extern "C" fn nn_sendmsg(s: c_int, msghdr: *const nn_msghdr, flags: c_int) -
             }
             None => (gather(iov)?, None),
         };
-        let sent = send(&socket, Msg { header, body }, adopted, flags)?;
+        let ws_type = match cmsg::find(control, NN_WS, NN_WS_MSG_TYPE) {
+            Some(data) => ws_msg_type(data.get(..4).ok_or(Error::Invalid)?)? as u8,
+            None => 0,
+        };
+        let sent = send(&socket, Msg { header, body, ws_type }, adopted, flags)?;
         if let Some(c) = control_chunk {
             drop(chunk::into_body(c)?);
         }

@@ -27,7 +27,7 @@ pub fn fake_pipe(id: PipeId, send_priority: u8) -> Pipe {
 
 /// A message with this header and body, as it would arrive.
 pub fn msg(header: &[u8], body: &[u8]) -> Msg {
-    Msg { header: header.to_vec(), body: Body::copy_from(body, 0).expect("small") }
+    Msg { header: header.to_vec(), body: Body::copy_from(body, 0).expect("small"), ws_type: 0 }
 }
 
 /// The pipes an empty message is routed to: `Some([])` to wait or drop,

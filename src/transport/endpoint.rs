@@ -33,6 +33,13 @@ pub struct EndpointOptions {
     pub tcp_nodelay: bool,
     /// NN_IPC_SEC_ATTR read as a file mode (0: leave to the umask).
     pub ipc_file_mode: u32,
+    /// NN_WS_MSG_TYPE: the WebSocket opcode of outgoing messages.
+    pub ws_msg_type: u8,
+    /// Our socket type's name ("req" …): the WebSocket subprotocol a
+    /// server accepts.
+    pub type_name: &'static str,
+    /// The peer's type name: the subprotocol a client asks for.
+    pub peer_type_name: &'static str,
 }
 
 /// A live endpoint, as its socket holds it.
@@ -51,4 +58,21 @@ pub struct ConnContext {
     pub options: EndpointOptions,
     /// tcp or ipc framing.
     pub framing: Framing,
+    /// Which end of a WebSocket (over tcp framing's socket) this is.
+    pub ws: Option<WsRole>,
+}
+
+/// The end of a WebSocket connection.
+#[derive(Debug, Clone)]
+pub enum WsRole {
+    /// The accepting end: it answered the upgrade, takes masked frames.
+    Server,
+    /// The connecting end: it sends the upgrade request to `host` for
+    /// `path`, and masks its frames.
+    Client {
+        /// The Host header.
+        host: String,
+        /// The request target.
+        path: String,
+    },
 }

@@ -12,7 +12,7 @@ use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
 use super::dialer::{Dialer, Target};
 use super::endpoint::{ConnContext, Endpoint};
-use super::listener::Listener;
+use super::listener::{Listener, StreamAcceptor};
 use crate::core::error::{Error, Result};
 use crate::reactor::Reactor;
 
@@ -59,7 +59,8 @@ pub fn bind(path: &str, ctx: ConnContext, reactor: Arc<Reactor>) -> Result<Arc<d
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(ctx.options.ipc_file_mode));
     }
     rustix::net::listen(&fd, super::LISTEN_BACKLOG).map_err(super::error_of)?;
-    let listener = Listener::start(fd, ctx, Some(PathBuf::from(path)), reactor).map_err(|_| Error::TooManySockets)?;
+    let acceptor = StreamAcceptor::new(ctx, reactor.clone());
+    let listener = Listener::start(fd, acceptor, Some(PathBuf::from(path)), reactor).map_err(|_| Error::TooManySockets)?;
     Ok(listener)
 }
 

@@ -15,6 +15,8 @@ pub mod options;
 pub mod pipe;
 pub mod stream;
 pub mod tcp;
+pub mod ws;
+mod ws_upgrade;
 
 use std::sync::{Arc, Weak};
 
@@ -92,7 +94,7 @@ fn reactor() -> Result<Arc<Reactor>> {
 }
 
 fn stream_context(owner: Weak<dyn PipeOwner>, options: EndpointOptions, framing: Framing) -> ConnContext {
-    ConnContext { owner, options, framing }
+    ConnContext { owner, options, framing, ws: None }
 }
 
 /// Makes a bound (`bind`) or connecting endpoint for `address`.
@@ -110,6 +112,7 @@ pub fn open_endpoint(
         (Transport::Ipc, false) => ipc::connect(rest, stream_context(owner, options, Framing::Ipc), reactor()?),
         (Transport::Tcp, true) => tcp::bind(rest, stream_context(owner, options, Framing::Tcp), reactor()?),
         (Transport::Tcp, false) => tcp::connect(rest, stream_context(owner, options, Framing::Tcp), reactor()?),
-        (Transport::Ws, _) => Err(Error::ProtocolNotSupported),
+        (Transport::Ws, true) => ws::bind(rest, stream_context(owner, options, Framing::Tcp), reactor()?),
+        (Transport::Ws, false) => ws::connect(rest, stream_context(owner, options, Framing::Tcp), reactor()?),
     }
 }

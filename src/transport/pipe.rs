@@ -34,7 +34,9 @@ pub enum SendError {
 pub trait PipeOps: Send + Sync {
     /// Sends a message (without the caller holding its socket's lock).
     fn send(&self, msg: Msg) -> Result<(), SendError>;
-    /// The owner has room again for messages from this pipe.
+    /// The owner has room again for messages from this pipe. Called on a
+    /// receiver's thread, without locks; the pipe may read and deliver
+    /// right there.
     fn resume(&self);
     /// Whether `pull` can find anything: pipes that deliver as they
     /// receive (inproc) never can.

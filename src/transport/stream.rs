@@ -15,8 +15,10 @@
 //! directions go on until EAGAIN.
 //!
 //! Locks: `reader` is held for a whole read-and-deliver cycle (so messages
-//! reach the socket in order) and only ever tried, never waited for; `input` and `output` are never held
-//! together, and neither is held while calling the owner.
+//! reach the socket in order) and only ever tried, never waited for;
+//! `input` may be held while taking `output` (a WebSocket connection
+//! answers a ping as it decodes it), never the reverse; neither is held
+//! while calling the owner.
 
 use std::collections::VecDeque;
 use std::io::IoSlice;
@@ -27,12 +29,16 @@ use std::time::{Duration, Instant};
 
 use rustix::io::Errno;
 
-use super::endpoint::ConnContext;
+use super::endpoint::{ConnContext, WsRole};
 use super::pipe::{Pipe, PipeId, PipeOps, SendError};
 use crate::core::msg::{Body, Msg};
 use crate::core::stats::Stat;
 use crate::reactor::{Handler, Interest, Key, Ready, Reactor};
-use crate::wire::frame::{FrameError, Framing, MAX_PREFIX};
+use crate::wire::frame::{FrameError, Framing};
+use crate::wire::ws_decoder::Decoder;
+use crate::wire::ws_frame::{self, MAX_HEADER};
+
+mod ws;
 use crate::wire::sp::{self, HANDSHAKE_LEN};
 
 /// Bytes reserved in front of each received body (the FFI chunk header).
@@ -54,13 +60,17 @@ const MAX_BATCH: usize = 256;
 /// in a loop then pays a fraction of a syscall per message; one that
 /// sends now and then still writes at once.
 const CORK_WINDOW: Duration = Duration::from_micros(10);
+/// Frames at least this large are never corked: a write of their own costs
+/// little beside copying them, and handing them to the reactor costs a
+/// thread wake-up and a fight for the queue's lock.
+const CORK_MAX: usize = 16 * 1024;
 /// How long a peer has to complete the handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Timer token of the handshake deadline.
 const HANDSHAKE_TIMER: u64 = 1;
 
 /// How a connection's fd came to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Side {
     /// Accepted by a listener.
     Accepted,
@@ -68,6 +78,9 @@ pub enum Side {
     Connecting,
     /// Dialed and already connected.
     Connected,
+    /// Accepted, and its WebSocket upgrade already answered; these bytes
+    /// came after the request.
+    Upgraded(Vec<u8>),
 }
 
 /// Told when a connection ends, so that a dialer can reconnect.
@@ -83,22 +96,37 @@ const CLOSED: u8 = 3;
 
 /// One frame waiting to be written, `done` bytes of it already sent.
 struct OutFrame {
-    prefix: [u8; MAX_PREFIX],
+    /// The framing's prefix (length, ipc type byte, WebSocket header).
+    prefix: [u8; MAX_HEADER],
     prefix_len: usize,
-    header: Vec<u8>,
-    body: Body,
+    /// The SP header and body that follow.
+    msg: Msg,
+    /// The message masked, which replaces it on the wire (frames a
+    /// WebSocket client sends); the original stays for a refused send.
+    masked: Option<Vec<u8>>,
     done: usize,
 }
 
 impl OutFrame {
+    /// A frame of `prefix` then the message.
+    fn new(prefix: &[u8], msg: Msg) -> OutFrame {
+        let mut frame = OutFrame { prefix: [0; MAX_HEADER], prefix_len: prefix.len(), msg, masked: None, done: 0 };
+        frame.prefix[..prefix.len()].copy_from_slice(prefix);
+        frame
+    }
+
     fn len(&self) -> usize {
-        self.prefix_len + self.header.len() + self.body.len()
+        self.prefix_len + self.msg.header.len() + self.msg.body.len()
     }
 
     /// The unsent parts, as slices for writev.
     fn slices<'a>(&'a self, out: &mut Vec<IoSlice<'a>>) {
         let mut skip = self.done;
-        for part in [&self.prefix[..self.prefix_len], &self.header[..], self.body.as_slice()] {
+        let parts = match &self.masked {
+            Some(masked) => [&self.prefix[..self.prefix_len], &masked[..], &[][..]],
+            None => [&self.prefix[..self.prefix_len], &self.msg.header[..], self.msg.body.as_slice()],
+        };
+        for part in parts {
             if skip >= part.len() {
                 skip -= part.len();
                 continue;
@@ -135,6 +163,10 @@ struct Input {
     large: bool,
     /// A large body being read straight into its buffer, and its full size.
     partial: Option<(Vec<u8>, usize)>,
+    /// The WebSocket frame whose payload `partial` is.
+    partial_frame: Option<ws_frame::Header>,
+    /// The WebSocket decoder, once a ws connection is open.
+    ws: Option<Decoder>,
     /// Decoded messages the socket has not taken yet.
     ready: VecDeque<Msg>,
     /// Reading stopped until the socket has room.
@@ -161,6 +193,8 @@ pub struct StreamConn {
     /// Someone found `reader` taken and wants its holder to read again.
     read_wanted: AtomicBool,
     input: Mutex<Input>,
+    /// ws: the client's Sec-WebSocket-Key and the state of its masks.
+    ws_client: Mutex<ws::ClientState>,
     me: Weak<StreamConn>,
 }
 
@@ -187,7 +221,7 @@ impl StreamConn {
             // messages would sleep on nearly every one.
             let _ = rustix::net::sockopt::set_socket_send_buffer_size(&fd, IPC_KERNEL_BUFFER);
         }
-        if ctx.framing == Framing::Tcp {
+        if ctx.framing == Framing::Tcp && !matches!(side, Side::Upgraded(_)) {
             // Keepalive finds peers that vanished without a word.
             let _ = rustix::net::sockopt::set_socket_keepalive(&fd, true);
             let _ = rustix::net::sockopt::set_tcp_nodelay(&fd, ctx.options.tcp_nodelay);
@@ -197,6 +231,7 @@ impl StreamConn {
                 Side::Accepted => Stat::AcceptedConnections,
                 Side::Connecting => Stat::InProgressConnections,
                 Side::Connected => Stat::EstablishedConnections,
+                Side::Upgraded(_) => Stat::AcceptedConnections,
             };
             owner.count(stat, 1);
         }
@@ -218,10 +253,13 @@ impl StreamConn {
                 end: 0,
                 large: false,
                 partial: None,
+                partial_frame: None,
+                ws: None,
                 ready: VecDeque::new(),
                 paused: false,
                 resumes: 0,
             }),
+            ws_client: Mutex::default(),
             me: me.clone(),
         });
         let handler: Weak<dyn Handler> = conn.me.clone();
@@ -229,8 +267,10 @@ impl StreamConn {
         // the registration never changes (no epoll_ctl per message).
         let key = conn.reactor.register(&conn.fd, Interest::EDGES, handler)?;
         let _ = conn.key.set(key);
-        if !connecting {
-            conn.begin_handshake();
+        match side {
+            Side::Connecting => {}
+            Side::Upgraded(early) => conn.open_upgraded(early),
+            _ => conn.begin_handshake(),
         }
         Ok(conn)
     }
@@ -244,19 +284,21 @@ impl StreamConn {
         self.phase.load(Ordering::Acquire)
     }
 
-    /// Sends our header and gives the peer HANDSHAKE_TIMEOUT for its own.
+    /// Sends our header (or, as a WebSocket client, the upgrade request)
+    /// and gives the peer HANDSHAKE_TIMEOUT for its answer.
     fn begin_handshake(&self) {
         if let Some(key) = self.key.get() {
             self.reactor.add_timer(Instant::now() + HANDSHAKE_TIMEOUT, *key, HANDSHAKE_TIMER);
         }
-        let header = sp::handshake(self.ctx.options.protocol);
-        let frame = OutFrame {
-            prefix: [0; MAX_PREFIX],
-            prefix_len: 0,
-            header: header.to_vec(),
-            body: Body::default(),
-            done: 0,
+        let header = match &self.ctx.ws {
+            Some(WsRole::Client { host, path }) => self.ws_request(host, path),
+            _ => sp::handshake(self.ctx.options.protocol).to_vec(),
         };
+        self.queue_raw(OutFrame::new(&[], Msg { header, ..Msg::default() }));
+    }
+
+    /// Queues a frame the connection itself sends, and writes it.
+    fn queue_raw(&self, frame: OutFrame) {
         let mut out = lock(&self.output);
         out.bytes += frame.len();
         out.queue.push_back(frame);
@@ -475,7 +517,10 @@ impl StreamConn {
                 body.truncate(full);
                 inp.start = 0;
                 inp.end = excess;
-                inp.ready.push_back(Msg::new(Body::from_parts(body, HEADROOM)));
+                match inp.partial_frame.take() {
+                    Some(frame) => self.ws_payload(inp, &frame, body)?,
+                    None => inp.ready.push_back(Msg::new(Body::from_parts(body, HEADROOM))),
+                }
                 self.decode(inp)?;
             }
             return Ok(true);
@@ -495,7 +540,12 @@ impl StreamConn {
             Ok(n) => {
                 inp.end += n;
                 if self.phase() == HANDSHAKE {
-                    self.check_handshake(inp)?;
+                    match self.ctx.ws {
+                        None => self.check_handshake(inp)?,
+                        Some(WsRole::Client { .. }) => self.ws_check_response(inp)?,
+                        // Opened by `open_upgraded`: bytes wait until then.
+                        Some(WsRole::Server) => {}
+                    }
                 }
                 if self.phase() == OPEN {
                     self.decode(inp)?;
@@ -552,6 +602,9 @@ impl StreamConn {
     /// Decodes every complete frame in the buffer; starts a direct read for
     /// a large one.
     fn decode(&self, inp: &mut Input) -> Result<(), Option<Stat>> {
+        if inp.ws.is_some() {
+            return self.decode_ws(inp);
+        }
         let framing = self.ctx.framing;
         let max = self.ctx.options.recv_max_size;
         loop {
@@ -622,18 +675,19 @@ impl PipeOps for StreamConn {
         if self.phase() != OPEN {
             return Err(SendError::Closed(msg));
         }
-        let framing = self.ctx.framing;
         let total = (msg.header.len() + msg.body.len()) as u64;
-        let mut frame = OutFrame {
-            prefix: framing.prefix(total),
-            prefix_len: framing.prefix_len(),
-            header: msg.header,
-            body: msg.body,
-            done: 0,
+        let mut frame = if self.ctx.ws.is_some() {
+            self.ws_out_frame(msg)
+        } else {
+            let framing = self.ctx.framing;
+            OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
         };
         let mut out = lock(&self.output);
         let now = Instant::now();
-        if out.queue.is_empty() && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW) {
+        if out.queue.is_empty()
+            && frame.len() < CORK_MAX
+            && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
+        {
             // Sends follow each other closely: batch them.
             out.bytes += frame.len();
             out.queue.push_back(frame);
@@ -645,14 +699,14 @@ impl PipeOps for StreamConn {
             if self.write_queue(&mut out).is_err() {
                 drop(out);
                 self.close_because(Some(Stat::BrokenConnections));
-                return Err(SendError::Closed(Msg { header: frame.header, body: frame.body }));
+                return Err(SendError::Closed(frame.msg));
             }
         }
         if !out.queue.is_empty() {
             if out.bytes + frame.len() > self.ctx.options.send_buffer {
                 out.refused = true;
                 let epoch = out.epoch;
-                return Err(SendError::Full(Msg { header: frame.header, body: frame.body }, epoch));
+                return Err(SendError::Full(frame.msg, epoch));
             }
             out.bytes += frame.len();
             out.queue.push_back(frame);
@@ -670,7 +724,7 @@ impl PipeOps for StreamConn {
                     drop(slices);
                     drop(out);
                     self.close_because(Some(Stat::BrokenConnections));
-                    return Err(SendError::Closed(Msg { header: frame.header, body: frame.body }));
+                    return Err(SendError::Closed(frame.msg));
                 }
             }
         };
@@ -694,10 +748,10 @@ impl PipeOps for StreamConn {
         inp.paused = false;
         drop(inp);
         // Edges that came during the pause were not acted on: read now,
-        // on the reactor, from the messages decoded before it onwards.
-        if let Some(me) = self.me.upgrade() {
-            self.reactor.run_soon(Box::new(move || me.read_ready()));
-        }
+        // from the messages decoded before it onwards, on this thread (the
+        // receiver's, which made the room and wants the next message)
+        // rather than wake the reactor for it.
+        self.read_exclusively();
     }
 
     fn pulls(&self) -> bool {
@@ -721,6 +775,9 @@ impl PipeOps for StreamConn {
     }
 
     fn close(&self) {
+        if self.ctx.ws.is_some() && self.phase() == OPEN {
+            self.ws_close();
+        }
         // Whatever the kernel takes now still reaches the peer after the
         // close; only what it refuses is lost (NN_LINGER waits for it).
         let _ = self.write_queue(&mut lock(&self.output));

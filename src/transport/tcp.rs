@@ -12,7 +12,7 @@ use rustix::net::{AddressFamily, SocketFlags, SocketType};
 
 use super::dialer::{Dialer, Target};
 use super::endpoint::{ConnContext, Endpoint};
-use super::listener::Listener;
+use super::listener::{Listener, StreamAcceptor};
 use crate::core::error::{Error, Result};
 use crate::reactor::Reactor;
 
@@ -91,35 +91,52 @@ pub fn connect_fd(addr: SocketAddr, local: Option<IpAddr>) -> std::result::Resul
     }
 }
 
-/// `nn_bind` of a tcp address.
-pub fn bind(rest: &str, ctx: ConnContext, reactor: Arc<Reactor>) -> Result<Arc<dyn Endpoint>> {
+/// The local address of a bind to `host:port`.
+pub(super) fn bind_address(rest: &str, ipv4_only: bool) -> Result<SocketAddr> {
     let (host, port) = split_port(rest)?;
-    let addr = SocketAddr::new(local_address(host, ctx.options.ipv4_only)?, port);
-    let fd = socket_for(&addr).map_err(super::error_of)?;
+    Ok(SocketAddr::new(local_address(host, ipv4_only)?, port))
+}
+
+/// A listening socket bound to `addr`.
+pub(super) fn listen_fd(addr: &SocketAddr) -> Result<OwnedFd> {
+    let fd = socket_for(addr).map_err(super::error_of)?;
     let _ = rustix::net::sockopt::set_socket_reuseaddr(&fd, true);
     if addr.is_ipv6() {
         let _ = rustix::net::sockopt::set_ipv6_v6only(&fd, false);
     }
-    rustix::net::bind(&fd, &addr).map_err(super::error_of)?;
+    rustix::net::bind(&fd, addr).map_err(super::error_of)?;
     rustix::net::listen(&fd, super::LISTEN_BACKLOG).map_err(super::error_of)?;
-    let listener = Listener::start(fd, ctx, None, reactor).map_err(|_| Error::TooManySockets)?;
+    Ok(fd)
+}
+
+/// `nn_bind` of a tcp address.
+pub fn bind(rest: &str, ctx: ConnContext, reactor: Arc<Reactor>) -> Result<Arc<dyn Endpoint>> {
+    let fd = listen_fd(&bind_address(rest, ctx.options.ipv4_only)?)?;
+    let acceptor = StreamAcceptor::new(ctx, reactor.clone());
+    let listener = Listener::start(fd, acceptor, None, reactor).map_err(|_| Error::TooManySockets)?;
     Ok(listener)
 }
 
-/// `nn_connect` to a tcp address.
-pub fn connect(rest: &str, ctx: ConnContext, reactor: Arc<Reactor>) -> Result<Arc<dyn Endpoint>> {
+/// Where a connect to `[local;]host:port` goes.
+pub(super) fn target(rest: &str, ipv4_only: bool) -> Result<Target> {
     let (local, remote) = match rest.split_once(';') {
-        Some((l, r)) => (Some(local_address(l, ctx.options.ipv4_only)?), r),
+        Some((l, r)) => (Some(local_address(l, ipv4_only)?), r),
         None => (None, rest),
     };
     let (host, port) = split_port(remote)?;
     let host = match literal(host) {
-        Some(ip) if ctx.options.ipv4_only && ip.is_ipv6() => return Err(Error::Invalid),
+        Some(ip) if ipv4_only && ip.is_ipv6() => return Err(Error::Invalid),
         Some(ip) => ip.to_string(),
         None if valid_hostname(host) => host.to_string(),
         None => return Err(Error::Invalid),
     };
-    let dialer = Dialer::start(Target::Tcp { host, port, local }, ctx, reactor).map_err(|_| Error::TooManySockets)?;
+    Ok(Target::Tcp { host, port, local })
+}
+
+/// `nn_connect` to a tcp address.
+pub fn connect(rest: &str, ctx: ConnContext, reactor: Arc<Reactor>) -> Result<Arc<dyn Endpoint>> {
+    let target = target(rest, ctx.options.ipv4_only)?;
+    let dialer = Dialer::start(target, ctx, reactor).map_err(|_| Error::TooManySockets)?;
     Ok(dialer)
 }
 

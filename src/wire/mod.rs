@@ -4,3 +4,6 @@
 
 pub mod frame;
 pub mod sp;
+pub mod ws_decoder;
+pub mod ws_frame;
+pub mod ws_http;

@@ -93,7 +93,7 @@ mod tests {
     use super::*;
 
     fn msg(header: &[u8], body: &[u8]) -> Msg {
-        Msg { header: header.to_vec(), body: Body::copy_from(body, 8).unwrap() }
+        Msg { header: header.to_vec(), body: Body::copy_from(body, 8).unwrap(), ws_type: 0 }
     }
 
     const TRACE: [u8; 12] = [0, 0, 0, 7, 0, 0, 0, 9, 0x80, 0, 0, 1];
