@@ -221,7 +221,7 @@ impl StreamConn {
             // messages would sleep on nearly every one.
             let _ = rustix::net::sockopt::set_socket_send_buffer_size(&fd, IPC_KERNEL_BUFFER);
         }
-        if ctx.framing == Framing::Tcp && !matches!(side, Side::Upgraded(_)) {
+        if ctx.framing == Framing::Tcp {
             // Keepalive finds peers that vanished without a word.
             let _ = rustix::net::sockopt::set_socket_keepalive(&fd, true);
             let _ = rustix::net::sockopt::set_tcp_nodelay(&fd, ctx.options.tcp_nodelay);
