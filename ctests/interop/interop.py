@@ -4,16 +4,21 @@ libnanomsg5) on the wire.
 
 1. The peer program runs twice at once, one process on nnrs and one on the
    reference library, for every protocol pair (PAIR, REQ/REP, PUB/SUB,
-   PUSH/PULL, SURVEYOR/RESPONDENT, BUS), every transport (tcp, ipc), both
-   placements of the libraries and both choices of which side binds.  Each
-   protocol also runs once per transport with both sides on the reference
-   library: if that fails, the test is at fault rather than nnrs.
+   PUSH/PULL, SURVEYOR/RESPONDENT, BUS), every transport (tcp, ipc, ws),
+   both placements of the libraries and both choices of which side binds.
+   Each protocol also runs once per transport with both sides on the
+   reference library: if that fails, the test is at fault rather than nnrs.
 2. Debian's nanocat, for every socket type, runs on nnrs against nanocat on
-   the reference library, in both placements, each side binding, over tcp
-   and ipc; every nanocat that receives must print what the other sent.
+   the reference library, in both placements, each side binding, over tcp,
+   ipc and ws; every nanocat that receives must print what the other sent.
 3. With --device: the device program (nn_device between a raw REP and a raw
    REQ socket) runs on one library while a requester and a replier, both
-   peer programs on the other library, talk through it.
+   peer programs on the other library, talk through it, over each transport.
+
+Over ws the reference library binds only `ws://host:port` (a path makes its
+nn_bind fail with EINVAL), so an address has a path only when nnrs binds it,
+and then only every other time (`/sp`), the connecting side asking for the
+same path: both the bare address and one with a path are covered.
 
 A process is put on the reference library through LD_LIBRARY_PATH pointing
 at a directory holding only a libnanomsg.so.5 link to it; on nnrs through
@@ -54,6 +59,8 @@ NANOCAT_INTERVAL = "0.2"  # --interval of the nanocats that send
 # connection holds one of them; the pid spreads concurrent runs apart.
 PORT_BASE = 20000 + os.getpid() % 10000
 PORT_LIMIT = 32000
+TRANSPORTS = ("tcp", "ipc", "ws")
+WS_PATH = "/sp"           # the path of the ws addresses that have one
 
 # Each protocol pair: its name and the peer program's two roles.
 PROTOCOLS = [
@@ -182,11 +189,14 @@ class Addresses:
                     continue
         raise RuntimeError("no free tcp port between 20000 and %d" % PORT_LIMIT)
 
-    def new(self, transport):
+    def new(self, transport, path=""):
+        """An address; `path` only for ws, where it follows the port."""
         with self.lock:
             self.n += 1
             if transport == "tcp":
                 return "tcp://127.0.0.1:%d" % self._free_port()
+            if transport == "ws":
+                return "ws://127.0.0.1:%d%s" % (self._free_port(), path)
             return "ipc://%s/s%d.ipc" % (self.tmp, self.n)
 
     def workdir(self):
@@ -298,12 +308,17 @@ def run_programs(label, programs):
     return Result(label, problems, details)
 
 
-def peer_case(ctx, protocol, role_a, role_b, transport, lib_a, lib_b, a_binds):
-    url = ctx.addresses.new(transport)
+def transport_label(transport, path):
+    return "%-5s" % (transport + path)
+
+
+def peer_case(ctx, protocol, role_a, role_b, transport, lib_a, lib_b, a_binds, path=""):
+    url = ctx.addresses.new(transport, path)
     workdir = ctx.addresses.workdir()
     sides = ("bind", "connect") if a_binds else ("connect", "bind")
     label = "peer %-19s %s  %s on %s %ss, %s on %s %ss" % (
-        protocol, transport, role_a, lib_a.name, sides[0], role_b, lib_b.name, sides[1])
+        protocol, transport_label(transport, path), role_a, lib_a.name, sides[0],
+        role_b, lib_b.name, sides[1])
     # The output files are numbered: both ends of BUS have the same role.
     programs = [Program("peer " + role, [ctx.peer, role, url, side, str(ctx.count)], lib,
                         role in UNTIL_STOPPED, os.path.join(workdir, "%d-%s.out" % (n, role)))
@@ -312,12 +327,12 @@ def peer_case(ctx, protocol, role_a, role_b, transport, lib_a, lib_b, a_binds):
     return run_programs(label, programs)
 
 
-def device_case(ctx, transport, device_lib, peer_lib):
-    front = ctx.addresses.new(transport)
-    back = ctx.addresses.new(transport)
+def device_case(ctx, transport, device_lib, peer_lib, path=""):
+    front = ctx.addresses.new(transport, path)
+    back = ctx.addresses.new(transport, path)
     workdir = ctx.addresses.workdir()
     label = "device %s  nn_device on %s, REQ and REP peers on %s" % (
-        transport, device_lib.name, peer_lib.name)
+        transport_label(transport, path), device_lib.name, peer_lib.name)
     device = Program("device", [ctx.device, front, back, str(DEVICE_SECONDS)], device_lib,
                      True, os.path.join(workdir, "device.out"))
     requester = Program("peer req", [ctx.peer, "req", front, "connect", str(ctx.count)],
@@ -426,8 +441,8 @@ def nanocat_specs(kind, data_a, data_b):
 NANOCAT_KINDS = ["pair", "push/pull", "pub/sub", "req/rep", "surveyor/respondent", "bus"]
 
 
-def nanocat_case(ctx, kind, transport, lib_a, lib_b, a_binds, serial):
-    url = ctx.addresses.new(transport)
+def nanocat_case(ctx, kind, transport, lib_a, lib_b, a_binds, serial, path=""):
+    url = ctx.addresses.new(transport, path)
     workdir = ctx.addresses.workdir()
     tag = "%s-%d" % (transport, serial)
     spec_a, spec_b = nanocat_specs(kind, "A-%s-from-%s" % (tag, lib_a.name),
@@ -437,7 +452,7 @@ def nanocat_case(ctx, kind, transport, lib_a, lib_b, a_binds, serial):
             in enumerate(((spec_a, lib_a), (spec_b, lib_b))))
     binder, connector = (a, b) if a_binds else (b, a)
     label = "nanocat %-19s %s  %s on %s binds, %s on %s connects" % (
-        kind, transport, binder.name, binder.lib.name, connector.name, connector.lib.name)
+        kind, transport_label(transport, path), binder.name, binder.lib.name, connector.name, connector.lib.name)
     problems = []
     try:
         # The binding side first, so that a --recv-timeout does not run out
@@ -519,6 +534,18 @@ class Context:
         self.nanocat = args.nanocat
         self.count = args.count
         self.addresses = addresses
+        self.ws_binds = 0
+        # Off when "nnrs" is the reference library itself, which would
+        # refuse the path.
+        self.ws_paths = True
+
+    def path(self, transport, binder):
+        """The path of the next address `binder` (a Library) binds: none but
+        over ws with nnrs binding, and then every other time."""
+        if transport != "ws" or binder.name != "nnrs" or not self.ws_paths:
+            return ""
+        self.ws_binds += 1
+        return WS_PATH if self.ws_binds % 2 else ""
 
 
 def peer_cases(ctx, nnrs, real):
@@ -527,7 +554,7 @@ def peer_cases(ctx, nnrs, real):
     cases = []
     seen = set()
     for protocol, role_a, role_b in PROTOCOLS:
-        for transport in ("tcp", "ipc"):
+        for transport in TRANSPORTS:
             for lib_a in (nnrs, real):
                 for a_binds in (True, False):
                     lib_b = lib_a.other
@@ -538,10 +565,11 @@ def peer_cases(ctx, nnrs, real):
                     if ends in seen:
                         continue
                     seen.add(ends)
+                    path = ctx.path(transport, lib_a if a_binds else lib_b)
                     cases.append(lambda p=protocol, a=role_a, b=role_b, t=transport,
-                                 la=lib_a, lb=lib_b, ab=a_binds:
-                                 peer_case(ctx, p, a, b, t, la, lb, ab))
-        for transport in ("tcp", "ipc"):
+                                 la=lib_a, lb=lib_b, ab=a_binds, pa=path:
+                                 peer_case(ctx, p, a, b, t, la, lb, ab, pa))
+        for transport in TRANSPORTS:
             cases.append(lambda p=protocol, a=role_a, b=role_b, t=transport:
                          peer_case(ctx, p, a, b, t, real, real, True))
     return cases
@@ -550,8 +578,11 @@ def peer_cases(ctx, nnrs, real):
 def device_cases(ctx, nnrs, real):
     if not ctx.device:
         return []
-    return [lambda t=transport, d=dev, p=peer: device_case(ctx, t, d, p)
-            for transport in ("tcp", "ipc")
+    # nnrs's device binds both its ws addresses with a path.
+    return [lambda t=transport, d=dev, p=peer,
+            pa=WS_PATH if transport == "ws" and dev is nnrs and ctx.ws_paths else "":
+            device_case(ctx, t, d, p, pa)
+            for transport in TRANSPORTS
             for dev, peer in ((nnrs, real), (real, nnrs))]
 
 
@@ -559,12 +590,13 @@ def nanocat_cases(ctx, nnrs, real):
     cases = []
     serial = 0
     for kind in NANOCAT_KINDS:
-        for transport in ("tcp", "ipc"):
+        for transport in TRANSPORTS:
             for lib_a in (nnrs, real):
                 for a_binds in (True, False):
                     serial += 1
-                    cases.append(lambda k=kind, t=transport, la=lib_a, ab=a_binds, s=serial:
-                                 nanocat_case(ctx, k, t, la, la.other, ab, s))
+                    path = ctx.path(transport, lib_a if a_binds else lib_a.other)
+                    cases.append(lambda k=kind, t=transport, la=lib_a, ab=a_binds, s=serial,
+                                 pa=path: nanocat_case(ctx, k, t, la, la.other, ab, s, pa))
     return cases
 
 
@@ -603,7 +635,7 @@ def main():
     p.add_argument("--real-lib", default="/usr/lib/x86_64-linux-gnu/libnanomsg.so.5")
     p.add_argument("--nanocat", default="/usr/bin/nanocat")
     p.add_argument("--count", type=int, default=20)
-    p.add_argument("--jobs", type=int, default=8, help="cases run at the same time")
+    p.add_argument("--jobs", type=int, default=12, help="cases run at the same time")
     p.add_argument("--only", help="run only the cases whose kind (peer, device, nanocat) "
                    "is in this comma-separated list")
     args = p.parse_args()
@@ -625,9 +657,11 @@ def main():
     with open(args.real_lib, "rb") as f:
         if b"/rustc/" in f.read():
             fatal("%s looks like a Rust build (nnrs installed over the reference?)" % args.real_lib)
-    if os.path.samefile(nnrs_so, args.real_lib):
+    self_check = os.path.samefile(nnrs_so, args.real_lib)
+    if self_check:
         log("note: %s is the reference library itself: every case runs reference "
-            "against reference, which checks this test rather than nnrs" % nnrs_so)
+            "against reference, which checks this test rather than nnrs; no ws "
+            "address has a path, since the reference library cannot bind one" % nnrs_so)
 
     tmp = tempfile.mkdtemp(prefix="nnrs-interop-", dir="/tmp" if os.path.isdir("/tmp") else None)
     started = time.monotonic()
@@ -644,6 +678,7 @@ def main():
             log("note: no --device, so no device cases")
 
         ctx = Context(args, Addresses(tmp))
+        ctx.ws_paths = not self_check
         kinds = set(args.only.split(",")) if args.only else {"peer", "device", "nanocat"}
         cases = []
         if "peer" in kinds:

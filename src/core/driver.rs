@@ -81,10 +81,8 @@ impl Handler for Socket {
         }
         state.routing.on_timer(now);
         self.refresh_signals(&state);
-        if state.recv_waiters > 0 {
-            // A survey's deadline ends their wait.
-            self.can_recv.notify_all();
-        }
+        // A survey's deadline ends a receiver's wait.
+        self.wake_receivers(&state, true);
         self.drive(state);
     }
 }

@@ -219,9 +219,23 @@ impl Socket {
                 (Wait::Until(user), Some(d)) if user.is_none_or(|u| d < u) => Wait::Until(Some(d)),
                 _ => wait,
             };
-            state = match self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters) {
-                Ok(s) => s,
-                Err(Error::TimedOut) if until.is_some_and(|d| Instant::now() >= d) => self.lock(),
+            let watched = match wait {
+                Wait::Until(deadline) => self.watch(state, deadline),
+                Wait::No => Ok(Err(state)),
+            };
+            let protocol_deadline_passed = || until.is_some_and(|d| Instant::now() >= d);
+            state = match watched {
+                Ok(Ok(woken)) => {
+                    // Read what woke us, on this thread.
+                    pulled = false;
+                    woken
+                }
+                Ok(Err(unwatched)) => match self.wait_once(unwatched, &self.can_recv, wait, |s| &mut s.recv_waiters) {
+                    Ok(s) => s,
+                    Err(Error::TimedOut) if protocol_deadline_passed() => self.lock(),
+                    Err(e) => return Err(e),
+                },
+                Err(Error::TimedOut) if protocol_deadline_passed() => self.lock(),
                 Err(e) => return Err(e),
             };
         }

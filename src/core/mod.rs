@@ -15,5 +15,6 @@ pub mod ready;
 pub mod socket;
 pub mod stats;
 pub mod table;
+mod watch;
 
 pub use error::{Error, Result};

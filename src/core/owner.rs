@@ -18,6 +18,8 @@ impl PipeOwner for Socket {
         }
         state.pipes.insert(pipe.id, PipeEntry { pipe, epoch: 0 });
         self.refresh_signals(&state);
+        // A watching receiver starts again with the new pipe among its fds.
+        self.wake_receivers(&state, true);
         if state.send_waiters > 0 {
             self.can_send.notify_all();
         }
@@ -53,9 +55,7 @@ impl PipeOwner for Socket {
         }
         if was_empty && !state.inbox.is_empty() {
             self.refresh_signals(&state);
-            if state.recv_waiters > 0 {
-                self.can_recv.notify_one();
-            }
+            self.wake_receivers(&state, false);
         }
         all_taken
     }
@@ -78,6 +78,7 @@ impl PipeOwner for Socket {
             state.routing.remove_pipe(id);
             state.paused.retain(|p| !std::sync::Arc::ptr_eq(p, &entry.pipe.ops));
             self.refresh_signals(&state);
+            self.wake_receivers(&state, true);
             self.drive(state);
         }
     }

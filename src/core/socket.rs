@@ -52,6 +52,8 @@ pub(super) struct State {
     pub paused: Vec<Arc<dyn PipeOps>>,
     pub send_waiters: usize,
     pub recv_waiters: usize,
+    /// Receivers polling their pipes' fds (see `watch.rs`).
+    pub recv_watchers: usize,
     pub timer: ProtocolTimer,
 }
 
@@ -71,6 +73,8 @@ pub struct Socket {
     pub(super) can_recv: Condvar,
     pub(super) stats: Stats,
     pub(super) signals: OnceLock<Signals>,
+    /// Raised to wake receivers that watch their pipes' fds.
+    pub(super) kick: OnceLock<ReadySignal>,
     pub(super) me: Weak<Socket>,
 }
 
@@ -106,12 +110,14 @@ impl Socket {
                 paused: Vec::new(),
                 send_waiters: 0,
                 recv_waiters: 0,
+                recv_watchers: 0,
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),
             can_recv: Condvar::new(),
             stats: Stats::default(),
             signals: OnceLock::new(),
+            kick: OnceLock::new(),
             me: me.clone(),
         }))
     }
@@ -171,6 +177,9 @@ impl Socket {
         };
         self.can_send.notify_all();
         self.can_recv.notify_all();
+        if let Some(kick) = self.kick.get() {
+            kick.set(true);
+        }
         if let Some(s) = self.signals.get() {
             // Both calls now return at once (with the close reason), so
             // the fds say so: a poll or nn_device waiting on them wakes.

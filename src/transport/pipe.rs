@@ -4,6 +4,7 @@
 //! (attach, deliver, writable, detach), which the socket implements.
 
 use std::collections::VecDeque;
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
@@ -47,6 +48,15 @@ pub trait PipeOps: Send + Sync {
     /// not been read yet (a receiver about to sleep calls this). Does
     /// nothing if another thread is reading this pipe.
     fn pull(&self) {}
+    /// The fd a receiver can poll for this pipe's input, if it has one.
+    fn fd(&self) -> Option<BorrowedFd<'_>> {
+        None
+    }
+    /// A receiver polls `fd` (`true`) and will `pull` when it wakes, so
+    /// the reactor need not read for it; or it stopped (`false`).
+    fn set_watched(&self, watched: bool) {
+        let _ = watched;
+    }
     /// Bytes accepted but not yet handed to the kernel or the peer.
     fn unsent(&self) -> usize;
     /// Closes the pipe from the socket's side.

@@ -192,6 +192,8 @@ pub struct StreamConn {
     reader: Mutex<()>,
     /// Someone found `reader` taken and wants its holder to read again.
     read_wanted: AtomicBool,
+    /// A receiver polls the fd itself and reads when it wakes.
+    watched: AtomicBool,
     input: Mutex<Input>,
     /// ws: the client's Sec-WebSocket-Key and the state of its masks.
     ws_client: Mutex<ws::ClientState>,
@@ -247,6 +249,7 @@ impl StreamConn {
             output: Mutex::default(),
             reader: Mutex::new(()),
             read_wanted: AtomicBool::new(false),
+            watched: AtomicBool::new(false),
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
@@ -770,6 +773,14 @@ impl PipeOps for StreamConn {
         self.read_exclusively();
     }
 
+    fn fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        Some(std::os::fd::AsFd::as_fd(&self.fd))
+    }
+
+    fn set_watched(&self, watched: bool) {
+        self.watched.store(watched, Ordering::SeqCst);
+    }
+
     fn unsent(&self) -> usize {
         lock(&self.output).bytes
     }
@@ -798,7 +809,9 @@ impl Handler for StreamConn {
                 if ready.writable {
                     self.flush();
                 }
-                if ready.readable || ready.failed {
+                // A watching receiver reads after `set_watched(false)`, so
+                // an edge it is woken by needs no reactor read.
+                if ready.failed || (ready.readable && !self.watched.load(Ordering::SeqCst)) {
                     self.read_ready();
                 }
                 if ready.failed {

@@ -98,6 +98,8 @@ pub fn parse_request(buf: &[u8]) -> Result<Option<(Request, usize)>, Refusal> {
     let mut lines = text.split("\r\n");
     let start: Vec<&str> = lines.next().unwrap_or("").split(' ').collect();
     let [method, target, version] = start[..] else { return Err(BAD_REQUEST) };
+    // An empty target (NNG sends one for an address without a path) is "/".
+    let target = if target.is_empty() { "/" } else { target };
     if method != "GET" || !target.starts_with('/') || version != "HTTP/1.1" {
         return Err(BAD_REQUEST);
     }
@@ -235,6 +237,8 @@ mod tests {
         assert_eq!(parse_request(&vec![b'a'; MAX_HEAD - 1]), Ok(None));
         let (req, _) = parse_request(&request(v13)).unwrap().unwrap();
         assert!(req.protocols.is_empty());
+        let empty_target = String::from_utf8(request(v13)).unwrap().replace("/a/b?x=1", "");
+        assert_eq!(parse_request(empty_target.as_bytes()).unwrap().unwrap().0.path, "/");
     }
 
     #[test]
