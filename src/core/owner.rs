@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 
 use super::msg::Msg;
 use super::socket::{PipeEntry, Socket};
+use super::watch::Sleepers;
 use super::stats::Stat;
 use crate::protocol::Arrival;
 use crate::transport::pipe::{Pipe, PipeId, PipeOwner};
@@ -55,7 +56,11 @@ impl PipeOwner for Socket {
         }
         if was_empty && !state.inbox.is_empty() {
             self.refresh_signals(&state);
-            self.wake_receivers(&state, false);
+            // Woken after the lock is released, so that the receiver does
+            // not wake only to wait for it.
+            let sleepers = Sleepers::of(&state);
+            drop(state);
+            self.wake(sleepers, false);
         }
         all_taken
     }

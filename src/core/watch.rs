@@ -22,17 +22,35 @@ use crate::transport::pipe::PipeOps;
 /// condition variable and the reactor reads.
 const MAX_WATCHED: usize = 4;
 
+/// Who sleeps waiting to receive, as counted under the socket's lock.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Sleepers {
+    waiters: bool,
+    watchers: bool,
+}
+
+impl Sleepers {
+    pub(super) fn of(state: &State) -> Sleepers {
+        Sleepers { waiters: state.recv_waiters > 0, watchers: state.recv_watchers > 0 }
+    }
+}
+
 impl Socket {
-    /// Wakes whoever waits to receive.
+    /// Wakes whoever waits to receive (one waiter, or `all`).
     pub(super) fn wake_receivers(&self, state: &State, all: bool) {
-        if state.recv_waiters > 0 {
+        self.wake(Sleepers::of(state), all);
+    }
+
+    /// Wakes the receivers counted in `sleepers`; the lock need not be held.
+    pub(super) fn wake(&self, sleepers: Sleepers, all: bool) {
+        if sleepers.waiters {
             if all {
                 self.can_recv.notify_all();
             } else {
                 self.can_recv.notify_one();
             }
         }
-        if state.recv_watchers > 0 {
+        if sleepers.watchers {
             if let Some(kick) = self.kick.get() {
                 kick.set(true);
             }

@@ -1,12 +1,14 @@
 //! Message chunks: the buffers of `nn_allocmsg`, and of NN_MSG sends and
 //! receives. A chunk is the tail of a message body's buffer (see
-//! `core::msg::Body`); the 32 bytes in front of it hold a header whose tag
-//! is bound to the chunk's own address, so that `nn_freemsg` of a pointer
-//! that is not a live chunk fails with EFAULT instead of corrupting memory.
-//! A chunk's bytes are 16-byte aligned, like malloc's.
+//! `core::msg::Body`); the 32 bytes in front of it hold its header. Every
+//! live chunk's address is registered, so a pointer that is not one (freed
+//! already, from malloc, or pointing nowhere) fails with EFAULT before any
+//! byte near it is read. A chunk's bytes are 16-byte aligned, like malloc's.
 
+use std::collections::HashSet;
 use std::ffi::{c_int, c_void};
 use std::mem::size_of;
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::core::error::{Error, Result};
 use crate::core::msg::Body;
@@ -34,6 +36,12 @@ struct Header {
 
 fn tag_of(data: *const u8) -> u64 {
     TAG ^ data as u64
+}
+
+/// The addresses of the chunks C holds.
+fn live() -> MutexGuard<'static, HashSet<usize>> {
+    static LIVE: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();
+    LIVE.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Where the data of a buffer at `base` may start: at least HEADROOM in
@@ -66,6 +74,7 @@ fn publish(mut buf: Vec<u8>, start: usize) -> *mut u8 {
     // SAFETY: the header's bytes lie inside the buffer (see above).
     unsafe { data.sub(HEADROOM).cast::<Header>().write_unaligned(header) };
     std::mem::forget(buf);
+    live().insert(data as usize);
     data
 }
 
@@ -83,15 +92,14 @@ pub fn from_body(body: Body) -> Result<*mut u8> {
 }
 
 /// Reads the header of the chunk at `data`; EFAULT if it is not a live
-/// chunk (NULL, misaligned, or without the tag bound to this address).
+/// chunk.
 fn header(data: *const c_void) -> Result<Header> {
     let data = data.cast::<u8>();
-    if data.is_null() || data as usize % ALIGN != 0 || (data as usize) < HEADROOM {
+    if !live().contains(&(data as usize)) {
         return Err(Error::BadPointer);
     }
-    // SAFETY: the C API says `data` is a chunk, so its header is readable.
-    // For a pointer that is not one, this read is the one risk left: the
-    // tag, bound to the address, rejects anything readable that is not.
+    // SAFETY: `data` is registered, so it is a chunk `publish` made and
+    // nobody has taken back: its header is in front of it.
     let header = unsafe { data.sub(HEADROOM).cast::<Header>().read_unaligned() };
     if header.tag != tag_of(data) || header.start < HEADROOM || header.capacity < header.start + header.len {
         return Err(Error::BadPointer);
@@ -109,6 +117,10 @@ pub fn len(data: *const c_void) -> Result<usize> {
 pub fn into_body(data: *mut c_void) -> Result<Body> {
     let h = header(data)?;
     let data = data.cast::<u8>();
+    if !live().remove(&(data as usize)) {
+        // Another thread took it back between the check and now.
+        return Err(Error::BadPointer);
+    }
     // SAFETY: the header was verified; clearing the tag makes a second
     // take or free of this pointer fail instead of freeing twice.
     unsafe { data.sub(HEADROOM).cast::<Header>().write_unaligned(Header { tag: 0, ..h }) };
@@ -173,6 +185,8 @@ mod tests {
         let local = [0u64; 8];
         assert_eq!(len(local[4..].as_ptr().cast()).err(), Some(Error::BadPointer));
         assert_eq!(len(std::ptr::null()).err(), Some(Error::BadPointer));
+        // Unmapped: refused without reading near it.
+        assert_eq!(len(0x10000 as *const c_void).err(), Some(Error::BadPointer));
         assert_eq!(alloc(usize::MAX - 8).err(), Some(Error::OutOfMemory));
         assert_eq!(alloc(usize::MAX / 2).err(), Some(Error::OutOfMemory));
     }
