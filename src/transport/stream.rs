@@ -64,6 +64,15 @@ const CORK_WINDOW: Duration = Duration::from_micros(10);
 /// little beside copying them, and handing them to the reactor costs a
 /// thread wake-up and a fight for the queue's lock.
 const CORK_MAX: usize = 16 * 1024;
+/// Idle time before the first keepalive probe of a tcp connection.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(10);
+/// Time between keepalive probes.
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(2);
+/// Unanswered probes after which the connection is dead.
+const KEEPALIVE_COUNT: u32 = 3;
+/// Milliseconds sent data may stay unacknowledged before the connection
+/// is dead.
+const USER_TIMEOUT_MS: u32 = 20_000;
 /// How long a peer has to complete the handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Timer token of the handshake deadline.
@@ -224,8 +233,15 @@ impl StreamConn {
             let _ = rustix::net::sockopt::set_socket_send_buffer_size(&fd, IPC_KERNEL_BUFFER);
         }
         if ctx.framing == Framing::Tcp {
-            // Keepalive finds peers that vanished without a word.
+            // Keepalive finds idle peers that vanished without a word
+            // within KEEPALIVE_IDLE + KEEPALIVE_COUNT * KEEPALIVE_INTERVAL;
+            // USER_TIMEOUT bounds how long sent data may stay unacknowledged
+            // (a cut link during a transfer), where keepalive does not probe.
             let _ = rustix::net::sockopt::set_socket_keepalive(&fd, true);
+            let _ = rustix::net::sockopt::set_tcp_keepidle(&fd, KEEPALIVE_IDLE);
+            let _ = rustix::net::sockopt::set_tcp_keepintvl(&fd, KEEPALIVE_INTERVAL);
+            let _ = rustix::net::sockopt::set_tcp_keepcnt(&fd, KEEPALIVE_COUNT);
+            let _ = rustix::net::sockopt::set_tcp_user_timeout(&fd, USER_TIMEOUT_MS);
             let _ = rustix::net::sockopt::set_tcp_nodelay(&fd, ctx.options.tcp_nodelay);
         }
         if let Some(owner) = ctx.owner.upgrade() {
