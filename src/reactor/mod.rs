@@ -1,6 +1,7 @@
-//! The I/O thread: one per process, started with the first endpoint. It
-//! waits on epoll for the fds of listeners and connections, and on a heap of
-//! timers, and calls their handlers. Handlers run on this thread and must
+//! The I/O thread: one per process, started with the first endpoint (and
+//! again in a child after fork()). It waits on epoll for the fds of
+//! listeners and connections, and on a heap of timers, and calls their
+//! handlers. Handlers run on this thread and must
 //! not block; they are held weakly, so a dropped connection simply stops
 //! getting events.
 
@@ -8,7 +9,8 @@ mod timers;
 
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Once, Weak};
 use std::time::{Duration, Instant};
 
 use rustix::event::epoll::{self, EventData, EventFlags};
@@ -103,23 +105,40 @@ pub struct Reactor {
     tasks: Mutex<Vec<Task>>,
 }
 
+/// Counts the forks this process's line has gone through (in the child).
+static FORKS: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn forked_child() {
+    FORKS.fetch_add(1, Ordering::AcqRel);
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Reactor {
-    /// The process-wide reactor, started on first use.
-    pub fn global() -> io::Result<&'static Arc<Reactor>> {
-        static REACTOR: OnceLock<Arc<Reactor>> = OnceLock::new();
-        if let Some(r) = REACTOR.get() {
-            return Ok(r);
+    /// The process's reactor, started on first use, and again in a child
+    /// after `fork()` (the parent's I/O thread does not come along).
+    pub fn global() -> io::Result<Arc<Reactor>> {
+        static REACTOR: Mutex<Option<(u64, Arc<Reactor>)>> = Mutex::new(None);
+        static WATCH_FORKS: Once = Once::new();
+        WATCH_FORKS.call_once(|| {
+            // SAFETY: registers a handler that only bumps an atomic counter,
+            // which is async-signal-safe as a fork handler must be.
+            unsafe { libc::pthread_atfork(None, None, Some(forked_child)) };
+        });
+        let generation = FORKS.load(Ordering::Acquire);
+        let mut slot = lock(&REACTOR);
+        if let Some((born, reactor)) = slot.as_ref() {
+            if *born == generation {
+                return Ok(reactor.clone());
+            }
         }
         let reactor = Arc::new(Reactor::new()?);
-        if REACTOR.set(reactor.clone()).is_ok() {
-            let runner = reactor.clone();
-            std::thread::Builder::new().name("nnrs-reactor".into()).spawn(move || runner.run())?;
-        }
-        REACTOR.get().ok_or_else(|| io::Error::other("reactor"))
+        let runner = reactor.clone();
+        std::thread::Builder::new().name("nnrs-reactor".into()).spawn(move || runner.run())?;
+        *slot = Some((generation, reactor.clone()));
+        Ok(reactor)
     }
 
     fn new() -> io::Result<Reactor> {

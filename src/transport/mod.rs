@@ -90,7 +90,7 @@ fn error_of(e: Errno) -> Error {
 }
 
 fn reactor() -> Result<Arc<Reactor>> {
-    Reactor::global().cloned().map_err(|_| Error::TooManySockets)
+    Reactor::global().map_err(|_| Error::TooManySockets)
 }
 
 fn stream_context(owner: Weak<dyn PipeOwner>, options: EndpointOptions, framing: Framing) -> ConnContext {
