@@ -192,8 +192,11 @@ impl Socket {
             }
             if let Some(mut msg) = state.inbox.pop() {
                 let fresh = state.routing.hand_out(&mut msg);
-                let rcvbuf = state.options.rcvbuf as usize;
-                let resume = if !state.paused.is_empty() && state.inbox.bytes() < rcvbuf {
+                // Paused pipes resume once half the queue is free, not at
+                // the first byte: one wake-up of their sender per half
+                // queue instead of one per message.
+                let low_water = state.options.rcvbuf as usize / 2;
+                let resume = if !state.paused.is_empty() && state.inbox.bytes() <= low_water {
                     std::mem::take(&mut state.paused)
                 } else {
                     Vec::new()
