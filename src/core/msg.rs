@@ -47,6 +47,16 @@ pub mod pool {
         Ok(buf)
     }
 
+    /// The stock held still; see `hold`.
+    pub struct StockHold {
+        _guard: std::sync::MutexGuard<'static, Stock>,
+    }
+
+    /// Holds the stock still until the hold drops (around fork()).
+    pub fn hold() -> StockHold {
+        StockHold { _guard: STOCK.lock().unwrap_or_else(|e| e.into_inner()) }
+    }
+
     /// Keeps a buffer for reuse, if it is large and the stock has room.
     pub fn give(mut buf: Vec<u8>) {
         let cap = buf.capacity();

@@ -154,7 +154,7 @@ impl Socket {
     }
 
     /// Fails with the close reason once the socket is closed.
-    fn check_open(&self) -> Result<()> {
+    pub fn check_open(&self) -> Result<()> {
         self.open_state().map(drop)
     }
 

@@ -20,6 +20,11 @@ struct Slots {
     terminated: bool,
 }
 
+/// The table held still; see `SocketTable::hold`.
+pub struct TableHold<'a> {
+    _guard: RwLockWriteGuard<'a, Slots>,
+}
+
 /// A table of sockets.
 #[derive(Debug, Default)]
 pub struct SocketTable {
@@ -40,6 +45,12 @@ impl SocketTable {
 
     fn write(&self) -> RwLockWriteGuard<'_, Slots> {
         self.slots.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Holds the table still (no thread inside it) until the hold drops:
+    /// taken around fork() so that a child never inherits it locked.
+    pub fn hold(&self) -> TableHold<'_> {
+        TableHold { _guard: self.write() }
     }
 
     /// Opens a socket (`nn_socket`) and returns its id.

@@ -38,6 +38,16 @@ fn tag_of(data: *const u8) -> u64 {
     TAG ^ data as u64
 }
 
+/// The chunk registry held still; see `hold`.
+pub struct RegistryHold {
+    _guard: MutexGuard<'static, HashSet<usize>>,
+}
+
+/// Holds the chunk registry still until the hold drops (around fork()).
+pub fn hold() -> RegistryHold {
+    RegistryHold { _guard: live() }
+}
+
 /// The addresses of the chunks C holds.
 fn live() -> MutexGuard<'static, HashSet<usize>> {
     static LIVE: OnceLock<Mutex<HashSet<usize>>> = OnceLock::new();

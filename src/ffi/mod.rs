@@ -11,6 +11,7 @@ pub mod chunk;
 pub mod cmsg;
 pub mod device;
 pub mod errors;
+mod fork;
 mod guard;
 pub mod io;
 pub mod options;

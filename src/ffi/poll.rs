@@ -26,7 +26,7 @@ pub extern "C" fn nn_poll(fds: *mut nn_pollfd, nfds: c_int, timeout: c_int) -> c
     call(-1, || {
         let count = usize::try_from(nfds).map_err(|_| Error::Invalid)?;
         if count == 0 {
-            return wait(&mut [], &[], timeout).map(|_| 0);
+            return wait(&mut [], &[], &[], timeout).map(|_| 0);
         }
         if fds.is_null() {
             return Err(Error::BadPointer);
@@ -50,7 +50,7 @@ pub extern "C" fn nn_poll(fds: *mut nn_pollfd, nfds: c_int, timeout: c_int) -> c
                 }
             }
         }
-        let ready = wait(&mut watched, &owners, timeout)?;
+        let ready = wait(&mut watched, &owners, &sockets, timeout)?;
         for entry in entries.iter_mut() {
             entry.revents = 0;
         }
@@ -62,8 +62,15 @@ pub extern "C" fn nn_poll(fds: *mut nn_pollfd, nfds: c_int, timeout: c_int) -> c
 }
 
 /// Polls `watched` plus the termination signal; returns which owners are
-/// ready, ETERM once `nn_term` was called, EINTR on a signal.
-fn wait(watched: &mut [PollFd<'_>], owners: &[(usize, i16)], timeout: c_int) -> Result<Vec<(usize, i16)>> {
+/// ready, ETERM once `nn_term` was called, EBADF once one of `sockets` was
+/// closed (a closed socket's fds turn readable to end the wait), EINTR on
+/// a signal.
+fn wait(
+    watched: &mut [PollFd<'_>],
+    owners: &[(usize, i16)],
+    sockets: &[Arc<Socket>],
+    timeout: c_int,
+) -> Result<Vec<(usize, i16)>> {
     let term = table::global().term_signal()?;
     let mut all: Vec<PollFd<'_>> = watched.to_vec();
     all.push(PollFd::new(term, PollFlags::IN));
@@ -76,9 +83,12 @@ fn wait(watched: &mut [PollFd<'_>], owners: &[(usize, i16)], timeout: c_int) -> 
         Err(rustix::io::Errno::INTR) => return Err(Error::Interrupted),
         Err(_) => return Err(Error::Invalid),
     }
-    let (term_fd, socket_fds) = all.split_last().ok_or(Error::Internal)?;
-    if !term_fd.revents().is_empty() {
+    let (_, socket_fds) = all.split_last().ok_or(Error::Internal)?;
+    if term.is_set() {
         return Err(Error::Terminated);
+    }
+    for socket in sockets {
+        socket.check_open()?;
     }
     Ok(socket_fds.iter().zip(owners).filter(|(fd, _)| !fd.revents().is_empty()).map(|(_, o)| *o).collect())
 }

@@ -11,7 +11,10 @@ use crate::transport::addr::NN_SOCKADDR_MAX;
 /// `nn_socket(domain, protocol)`: a new socket's id.
 #[no_mangle]
 pub extern "C" fn nn_socket(domain: c_int, protocol: c_int) -> c_int {
-    call(-1, || table::global().create(domain, protocol))
+    call(-1, || {
+        super::fork::watch_forks();
+        table::global().create(domain, protocol)
+    })
 }
 
 /// `nn_close(s)`: closes the socket; calls blocked on it return EBADF.

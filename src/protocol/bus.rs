@@ -6,10 +6,10 @@
 
 use super::util::backtrace::first_word;
 use super::util::fanout::Fanout;
-use super::{Arrival, Protocol, Route};
+use super::{PipeSet, Arrival, Protocol, Route};
 use crate::core::error::Result;
 use crate::core::msg::Msg;
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::transport::pipe::PipeId;
 
 /// The BUS state machine.
 #[derive(Debug)]
@@ -26,23 +26,14 @@ impl Bus {
 }
 
 impl Protocol for Bus {
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
-        self.peers.add(pipe);
-        true
-    }
-
-    fn remove_pipe(&mut self, id: PipeId) {
-        self.peers.remove(id);
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        Some(&mut self.peers)
     }
 
     fn route(&mut self, msg: &mut Msg) -> Result<Route> {
         let origin = if self.raw { first_word(&msg.header) } else { None };
         msg.header.clear();
         Ok(Route::Each(self.peers.targets(origin)))
-    }
-
-    fn set_writable(&mut self, id: PipeId, writable: bool) {
-        self.peers.set_writable(id, writable);
     }
 
     fn can_send(&self) -> bool {

@@ -3,6 +3,7 @@
 //! type's messages and keeps its options (`Protocol`).
 
 pub mod bus;
+pub mod interval;
 pub mod pair;
 pub mod pub_;
 pub mod pull;
@@ -51,20 +52,55 @@ pub enum Arrival {
     Dropped,
 }
 
+/// A set of pipes a protocol routes over (a load balancer, a fan-out).
+pub trait PipeSet {
+    /// Adds a pipe, writable.
+    fn add(&mut self, pipe: &Pipe);
+    /// Removes a pipe.
+    fn remove(&mut self, id: PipeId);
+    /// Records whether a pipe can take messages.
+    fn set_writable(&mut self, id: PipeId, writable: bool);
+}
+
 /// The routing of one socket type. Called with the socket's lock held; it
 /// never touches a pipe itself: it names pipes and the socket sends.
+///
+/// The defaults fit a type that keeps its pipes in one `PipeSet` (or none
+/// at all) and only receives.
 pub trait Protocol: Send {
+    /// The set that keeps this protocol's pipes, if it keeps them so.
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        None
+    }
     /// A pipe finished its handshake; false refuses it.
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool;
+    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
+        if let Some(set) = self.pipe_set() {
+            set.add(pipe);
+        }
+        true
+    }
     /// A pipe is gone.
-    fn remove_pipe(&mut self, id: PipeId);
+    fn remove_pipe(&mut self, id: PipeId) {
+        if let Some(set) = self.pipe_set() {
+            set.remove(id);
+        }
+    }
     /// Where a message goes, or the error the send fails with. The
     /// protocol may set the message's SP header.
-    fn route(&mut self, msg: &mut Msg) -> Result<Route>;
+    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+        let _ = msg;
+        Err(Error::NotSupported)
+    }
     /// A pipe refused a message (`false`) or can take more (`true`).
-    fn set_writable(&mut self, id: PipeId, writable: bool);
+    fn set_writable(&mut self, id: PipeId, writable: bool) {
+        if let Some(set) = self.pipe_set() {
+            set.set_writable(id, writable);
+        }
+    }
     /// Whether a send would not block now (NN_SNDFD).
-    fn can_send(&self) -> bool;
+    fn can_send(&self) -> bool {
+        false
+    }
     /// A message arrived on pipe `id`.
     fn received(&mut self, id: PipeId, msg: Msg) -> Arrival;
     /// Fails a receive the protocol's state does not allow now; called

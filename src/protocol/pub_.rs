@@ -3,10 +3,10 @@
 //! subscriptions: subscribers filter. Nothing is received.
 
 use super::util::fanout::Fanout;
-use super::{Arrival, Protocol, Route};
+use super::{PipeSet, Arrival, Protocol, Route};
 use crate::core::error::Result;
 use crate::core::msg::Msg;
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::transport::pipe::PipeId;
 
 /// The PUB state machine (cooked and raw alike).
 #[derive(Debug, Default)]
@@ -15,22 +15,13 @@ pub struct Pub {
 }
 
 impl Protocol for Pub {
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
-        self.peers.add(pipe);
-        true
-    }
-
-    fn remove_pipe(&mut self, id: PipeId) {
-        self.peers.remove(id);
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        Some(&mut self.peers)
     }
 
     fn route(&mut self, msg: &mut Msg) -> Result<Route> {
         msg.header.clear();
         Ok(Route::Each(self.peers.targets(None)))
-    }
-
-    fn set_writable(&mut self, id: PipeId, writable: bool) {
-        self.peers.set_writable(id, writable);
     }
 
     fn can_send(&self) -> bool {

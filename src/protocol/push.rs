@@ -2,10 +2,10 @@
 //! Nothing is received.
 
 use super::util::lb::LoadBalancer;
-use super::{Arrival, Protocol, Route};
+use super::{PipeSet, Arrival, Protocol, Route};
 use crate::core::error::Result;
 use crate::core::msg::Msg;
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::transport::pipe::PipeId;
 
 /// The PUSH state machine (cooked and raw alike).
 #[derive(Debug, Default)]
@@ -14,22 +14,13 @@ pub struct Push {
 }
 
 impl Protocol for Push {
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
-        self.peers.add(pipe);
-        true
-    }
-
-    fn remove_pipe(&mut self, id: PipeId) {
-        self.peers.remove(id);
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        Some(&mut self.peers)
     }
 
     fn route(&mut self, msg: &mut Msg) -> Result<Route> {
         msg.header.clear();
         Ok(self.peers.pick().map_or(Route::Wait, Route::One))
-    }
-
-    fn set_writable(&mut self, id: PipeId, writable: bool) {
-        self.peers.set_writable(id, writable);
     }
 
     fn can_send(&self) -> bool {

@@ -7,14 +7,15 @@
 //! Raw REQ load-balances what the caller gives, SP header and all, and
 //! hands every reply up with its first word as the header.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::util::backtrace::{first_word, split_word, END_OF_TRACE};
+use super::interval::Interval;
 use super::util::lb::LoadBalancer;
-use super::{first_id, Arrival, Protocol, Route};
+use super::{PipeSet, first_id, Arrival, Protocol, Route};
 use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
-use crate::core::optval::{int_in_range, OptionValue};
+use crate::core::optval::OptionValue;
 use crate::transport::pipe::{Pipe, PipeId};
 
 /// NN_REQ_RESEND_IVL at level NN_REQ.
@@ -37,8 +38,8 @@ struct Request {
 pub struct Req {
     raw: bool,
     peers: LoadBalancer,
-    /// NN_REQ_RESEND_IVL in milliseconds.
-    resend_ivl: i32,
+    /// NN_REQ_RESEND_IVL.
+    resend_ivl: Interval,
     last_id: u32,
     request: Option<Request>,
     /// The id of the request whose reply waits in the receive queue.
@@ -51,7 +52,7 @@ impl Req {
         Req {
             raw,
             peers: LoadBalancer::default(),
-            resend_ivl: 60_000,
+            resend_ivl: Interval::new(NN_REQ_RESEND_IVL, 60_000, raw),
             last_id: first_id(),
             request: None,
             answered: None,
@@ -65,9 +66,8 @@ impl Req {
 }
 
 impl Protocol for Req {
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
-        self.peers.add(pipe);
-        true
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        Some(&mut self.peers)
     }
 
     fn remove_pipe(&mut self, id: PipeId) {
@@ -85,10 +85,6 @@ impl Protocol for Req {
         self.request = Some(Request { id, msg, sent_on: None, resend_at: Instant::now() });
         self.answered = None;
         Ok(Route::Kept)
-    }
-
-    fn set_writable(&mut self, id: PipeId, writable: bool) {
-        self.peers.set_writable(id, writable);
     }
 
     fn can_send(&self) -> bool {
@@ -132,7 +128,7 @@ impl Protocol for Req {
         let request = self.request.as_mut().filter(|r| r.sent_on.is_none())?;
         let pipe = self.peers.pick()?;
         request.sent_on = Some(pipe.id);
-        request.resend_at = Instant::now() + Duration::from_millis(self.resend_ivl as u64);
+        request.resend_at = Instant::now() + self.resend_ivl.duration();
         Some((pipe, request.msg.clone()))
     }
 
@@ -153,26 +149,18 @@ impl Protocol for Req {
     }
 
     fn set_option(&mut self, option: i32, value: &[u8]) -> Result<()> {
-        match option {
-            NN_REQ_RESEND_IVL if !self.raw => {
-                self.resend_ivl = int_in_range(value, 0, i32::MAX)?;
-                Ok(())
-            }
-            _ => Err(Error::NoSuchOption),
-        }
+        self.resend_ivl.set(option, value)
     }
 
     fn get_option(&self, option: i32) -> Result<OptionValue> {
-        match option {
-            NN_REQ_RESEND_IVL if !self.raw => Ok(OptionValue::Int(self.resend_ivl)),
-            _ => Err(Error::NoSuchOption),
-        }
+        self.resend_ivl.get(option)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use crate::protocol::testing::{fake_pipe, msg, routed};
 
     fn outgoing(r: &mut Req) -> Option<(PipeId, Vec<u8>)> {

@@ -3,10 +3,10 @@
 //! filter too. Nothing is sent.
 
 use super::subscriptions::Subscriptions;
-use super::{Arrival, Protocol, Route};
+use super::{Arrival, Protocol};
 use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::transport::pipe::PipeId;
 
 /// NN_SUB_SUBSCRIBE at level NN_SUB.
 pub const NN_SUB_SUBSCRIBE: i32 = 1;
@@ -20,22 +20,6 @@ pub struct Sub {
 }
 
 impl Protocol for Sub {
-    fn add_pipe(&mut self, _pipe: &Pipe) -> bool {
-        true
-    }
-
-    fn remove_pipe(&mut self, _id: PipeId) {}
-
-    fn route(&mut self, _msg: &mut Msg) -> Result<Route> {
-        Err(Error::NotSupported)
-    }
-
-    fn set_writable(&mut self, _id: PipeId, _writable: bool) {}
-
-    fn can_send(&self) -> bool {
-        false
-    }
-
     fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
         if self.topics.matches(msg.body.as_slice()) {
             Arrival::Queue(msg)

@@ -6,15 +6,16 @@
 //! Raw SURVEYOR sends what the caller gives to every peer and hands every
 //! answer up with its first word (the survey id) as the header.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::util::backtrace::{first_word, split_word, END_OF_TRACE};
+use super::interval::Interval;
 use super::util::fanout::Fanout;
-use super::{first_id, Arrival, Protocol, Route};
+use super::{PipeSet, first_id, Arrival, Protocol, Route};
 use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
-use crate::core::optval::{int_in_range, OptionValue};
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::core::optval::OptionValue;
+use crate::transport::pipe::PipeId;
 
 /// NN_SURVEYOR_DEADLINE at level NN_SURVEYOR.
 pub const NN_SURVEYOR_DEADLINE: i32 = 1;
@@ -31,8 +32,8 @@ struct Survey {
 pub struct Surveyor {
     raw: bool,
     peers: Fanout,
-    /// NN_SURVEYOR_DEADLINE in milliseconds.
-    deadline: i32,
+    /// NN_SURVEYOR_DEADLINE.
+    deadline: Interval,
     last_id: u32,
     survey: Option<Survey>,
 }
@@ -40,7 +41,8 @@ pub struct Surveyor {
 impl Surveyor {
     /// A fresh SURVEYOR socket's state.
     pub fn new(raw: bool) -> Surveyor {
-        Surveyor { raw, peers: Fanout::default(), deadline: 1000, last_id: first_id(), survey: None }
+        let deadline = Interval::new(NN_SURVEYOR_DEADLINE, 1000, raw);
+        Surveyor { raw, peers: Fanout::default(), deadline, last_id: first_id(), survey: None }
     }
 
     /// The running survey, if it is `id` and still collecting.
@@ -50,13 +52,8 @@ impl Surveyor {
 }
 
 impl Protocol for Surveyor {
-    fn add_pipe(&mut self, pipe: &Pipe) -> bool {
-        self.peers.add(pipe);
-        true
-    }
-
-    fn remove_pipe(&mut self, id: PipeId) {
-        self.peers.remove(id);
+    fn pipe_set(&mut self) -> Option<&mut dyn PipeSet> {
+        Some(&mut self.peers)
     }
 
     fn route(&mut self, msg: &mut Msg) -> Result<Route> {
@@ -64,14 +61,10 @@ impl Protocol for Surveyor {
             self.last_id = self.last_id.wrapping_add(1);
             let id = self.last_id | END_OF_TRACE;
             msg.header = id.to_be_bytes().to_vec();
-            let deadline = Instant::now() + Duration::from_millis(self.deadline as u64);
+            let deadline = Instant::now() + self.deadline.duration();
             self.survey = Some(Survey { id, deadline });
         }
         Ok(Route::Each(self.peers.targets(None)))
-    }
-
-    fn set_writable(&mut self, id: PipeId, writable: bool) {
-        self.peers.set_writable(id, writable);
     }
 
     fn can_send(&self) -> bool {
@@ -124,26 +117,18 @@ impl Protocol for Surveyor {
     }
 
     fn set_option(&mut self, option: i32, value: &[u8]) -> Result<()> {
-        match option {
-            NN_SURVEYOR_DEADLINE if !self.raw => {
-                self.deadline = int_in_range(value, 0, i32::MAX)?;
-                Ok(())
-            }
-            _ => Err(Error::NoSuchOption),
-        }
+        self.deadline.set(option, value)
     }
 
     fn get_option(&self, option: i32) -> Result<OptionValue> {
-        match option {
-            NN_SURVEYOR_DEADLINE if !self.raw => Ok(OptionValue::Int(self.deadline)),
-            _ => Err(Error::NoSuchOption),
-        }
+        self.deadline.get(option)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
     use crate::protocol::testing::{fake_pipe, msg, route_ids};
 
     fn survey(s: &mut Surveyor) -> Vec<u8> {

@@ -142,6 +142,9 @@ impl Dialer {
         let side = if done { Side::Connected } else { Side::Connecting };
         let observer: Weak<dyn ConnObserver> = self.me.clone();
         match StreamConn::start(fd, side, self.ctx.clone(), observer, self.reactor.clone()) {
+            // One that failed while starting has been reported closed (and a
+            // retry scheduled) already.
+            Ok(conn) if conn.is_closed() => {}
             Ok(conn) => {
                 let mut state = self.lock();
                 state.conn = Some(conn);

@@ -134,7 +134,12 @@ impl Conns {
     /// Starts a connection on `fd` and keeps it.
     pub fn start(&self, fd: OwnedFd, side: Side, ctx: &ConnContext, observer: Weak<dyn ConnObserver>, reactor: &Arc<Reactor>) {
         if let Ok(conn) = StreamConn::start(fd, side, ctx.clone(), observer, reactor.clone()) {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(conn.id(), conn);
+            let mut conns = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            // One that failed while starting (a peer that reset at once) was
+            // reported closed before it could be kept: do not keep it.
+            if !conn.is_closed() {
+                conns.insert(conn.id(), conn);
+            }
         }
     }
 

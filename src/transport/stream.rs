@@ -303,6 +303,12 @@ impl StreamConn {
         self.phase.load(Ordering::Acquire)
     }
 
+    /// Whether the connection has closed (it may close while it starts:
+    /// its observer then heard `conn_closed` before it had the connection).
+    pub fn is_closed(&self) -> bool {
+        self.phase() == CLOSED
+    }
+
     /// Sends our header (or, as a WebSocket client, the upgrade request)
     /// and gives the peer HANDSHAKE_TIMEOUT for its answer.
     fn begin_handshake(&self) {

@@ -2,6 +2,7 @@
 //! SURVEYOR). A pipe that is full misses the message instead of slowing the
 //! sender and the other pipes down.
 
+use crate::protocol::PipeSet;
 use crate::transport::pipe::{Pipe, PipeId};
 
 /// The pipes a message is copied to.
@@ -10,24 +11,23 @@ pub struct Fanout {
     pipes: Vec<(Pipe, bool)>,
 }
 
-impl Fanout {
-    /// Adds a pipe, writable.
-    pub fn add(&mut self, pipe: &Pipe) {
+impl PipeSet for Fanout {
+    fn add(&mut self, pipe: &Pipe) {
         self.pipes.push((pipe.clone(), true));
     }
 
-    /// Removes a pipe.
-    pub fn remove(&mut self, id: PipeId) {
+    fn remove(&mut self, id: PipeId) {
         self.pipes.retain(|(p, _)| p.id != id);
     }
 
-    /// Records whether a pipe can take messages.
-    pub fn set_writable(&mut self, id: PipeId, writable: bool) {
+    fn set_writable(&mut self, id: PipeId, writable: bool) {
         if let Some(entry) = self.pipes.iter_mut().find(|(p, _)| p.id == id) {
             entry.1 = writable;
         }
     }
+}
 
+impl Fanout {
     /// The pipes that can take a message now, but `except`.
     pub fn targets(&self, except: Option<PipeId>) -> Vec<Pipe> {
         self.pipes.iter().filter(|(p, w)| *w && Some(p.id) != except).map(|(p, _)| p.clone()).collect()

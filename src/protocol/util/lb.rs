@@ -2,6 +2,7 @@
 //! pipes of the best NN_SNDPRIO (1 highest … 16) first, in turn among
 //! equals. A full pipe is skipped until it reports room again.
 
+use crate::protocol::PipeSet;
 use crate::transport::pipe::{Pipe, PipeId};
 
 #[derive(Debug)]
@@ -18,27 +19,26 @@ pub struct LoadBalancer {
     next: usize,
 }
 
-impl LoadBalancer {
-    /// Adds a pipe, writable.
-    pub fn add(&mut self, pipe: &Pipe) {
+impl PipeSet for LoadBalancer {
+    fn add(&mut self, pipe: &Pipe) {
         self.entries.push(Entry { pipe: pipe.clone(), writable: true });
     }
 
-    /// Removes a pipe.
-    pub fn remove(&mut self, id: PipeId) {
+    fn remove(&mut self, id: PipeId) {
         self.entries.retain(|e| e.pipe.id != id);
         if self.next >= self.entries.len() {
             self.next = 0;
         }
     }
 
-    /// Records whether a pipe can take messages.
-    pub fn set_writable(&mut self, id: PipeId, writable: bool) {
+    fn set_writable(&mut self, id: PipeId, writable: bool) {
         if let Some(e) = self.entries.iter_mut().find(|e| e.pipe.id == id) {
             e.writable = writable;
         }
     }
+}
 
+impl LoadBalancer {
     /// Whether some pipe can take a message.
     pub fn can_send(&self) -> bool {
         self.entries.iter().any(|e| e.writable)

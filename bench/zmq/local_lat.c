@@ -1,0 +1,10 @@
+/* local_lat <bind-to> <msg-size> <roundtrips>, on ZeroMQ (see zperf.h). */
+#include "zperf.h"
+
+int main (int argc, char *argv [])
+{
+    perf_usage (argc, 4, "local_lat <bind-to> <msg-size> <roundtrips>");
+    perf_lat_echoer (argv [1], 1, (size_t) atoi (argv [2]), atoi (argv [3]));
+    perf_term ();
+    return 0;
+}
