@@ -94,6 +94,12 @@ fn lists(value: Option<&str>, token: &str) -> bool {
 /// incomplete, else the request and the bytes it took, or why it is
 /// refused.
 pub fn parse_request(buf: &[u8]) -> Result<Option<(Request, usize)>, Refusal> {
+    // What cannot become a GET is refused at once, not when the head is
+    // complete (it may never be).
+    let start = &buf[..buf.len().min(4)];
+    if !b"GET ".starts_with(start) {
+        return Err(BAD_REQUEST);
+    }
     let Some((text, used)) = head(buf)? else { return Ok(None) };
     let mut lines = text.split("\r\n");
     let start: Vec<&str> = lines.next().unwrap_or("").split(' ').collect();
@@ -233,8 +239,11 @@ mod tests {
         assert_eq!(parse_request(&request(&format!("{v13}Bad Header\r\n"))), Err(BAD_REQUEST));
         let many: String = (0..70).map(|i| format!("X-{i}: y\r\n")).collect();
         assert_eq!(parse_request(&request(&format!("{v13}{many}"))), Err(TOO_LARGE));
-        assert_eq!(parse_request(&vec![b'a'; MAX_HEAD]), Err(TOO_LARGE), "endless");
-        assert_eq!(parse_request(&vec![b'a'; MAX_HEAD - 1]), Ok(None));
+        assert_eq!(parse_request(b"\x16\x03\x01"), Err(BAD_REQUEST), "not HTTP, at once");
+        assert_eq!(parse_request(b"GE"), Ok(None));
+        let endless: Vec<u8> = b"GET /".iter().copied().chain(std::iter::repeat(b'a')).take(MAX_HEAD).collect();
+        assert_eq!(parse_request(&endless), Err(TOO_LARGE), "endless");
+        assert_eq!(parse_request(&endless[..MAX_HEAD - 1]), Ok(None));
         let (req, _) = parse_request(&request(v13)).unwrap().unwrap();
         assert!(req.protocols.is_empty());
         let empty_target = String::from_utf8(request(v13)).unwrap().replace("/a/b?x=1", "");

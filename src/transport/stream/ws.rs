@@ -144,10 +144,17 @@ impl StreamConn {
         self.send_control(CLOSE, &ws_frame::close_payload(NORMAL));
     }
 
-    /// Queues and writes a control frame.
+    /// Queues and writes a control frame. A write that fails closes
+    /// nothing here (this runs while decoding, with `input` held, and
+    /// closing takes it): the caller drops the connection, or its next
+    /// read finds it broken.
     fn send_control(&self, opcode: u8, payload: &[u8]) {
         let msg = Msg { header: payload.to_vec(), ..Msg::default() };
-        self.queue_raw(self.ws_frame(opcode, msg));
+        let frame = self.ws_frame(opcode, msg);
+        let mut out = lock(&self.output);
+        out.bytes += frame.len();
+        out.queue.push_back(frame);
+        let _ = self.write_queue(&mut out);
     }
 
     /// The frame of a message the user sends: text or binary as the
