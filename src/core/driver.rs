@@ -9,7 +9,6 @@ use std::time::Instant;
 
 use super::socket::{Socket, State};
 use crate::reactor::{Handler, Key, Reactor, Ready};
-use crate::transport::pipe::SendError;
 
 /// A socket's reactor timer.
 #[derive(Debug, Default)]
@@ -37,11 +36,7 @@ impl Socket {
     pub(super) fn drive<'a>(&'a self, mut state: MutexGuard<'a, State>) {
         while let Some((pipe, msg)) = state.routing.take_outgoing() {
             drop(state);
-            let refused = match pipe.ops.send(msg) {
-                Ok(()) => None,
-                Err(SendError::Full(_, epoch)) => Some(Some(epoch)),
-                Err(SendError::Closed(_)) => Some(None),
-            };
+            let refused = pipe.ops.send(msg).err().map(|refusal| refusal.into_parts().1);
             state = self.lock();
             if let Some(epoch) = refused {
                 self.refused(&mut state, pipe.id, epoch);

@@ -12,7 +12,7 @@ use super::msg::Msg;
 use super::socket::{Socket, State};
 use super::stats::Stat;
 use crate::protocol::Route;
-use crate::transport::pipe::{Pipe, PipeId, SendError};
+use crate::transport::pipe::{Pipe, PipeId};
 
 /// How long a blocking call may wait.
 #[derive(Debug, Clone, Copy)]
@@ -113,13 +113,10 @@ impl Socket {
                     self.count_sent(bytes);
                     return Ok(());
                 }
-                Err(SendError::Full(m, epoch)) => {
+                Err(refusal) => {
+                    let (m, epoch) = refusal.into_parts();
                     msg = m;
-                    Some(epoch)
-                }
-                Err(SendError::Closed(m)) => {
-                    msg = m;
-                    None
+                    epoch
                 }
             };
             state = self.lock();
@@ -138,12 +135,9 @@ impl Socket {
     }
 
     fn send_or_miss(&self, pipe: &Pipe, msg: Msg) {
-        let epoch = match pipe.ops.send(msg) {
-            Ok(()) => return,
-            Err(SendError::Full(_, epoch)) => Some(epoch),
-            Err(SendError::Closed(_)) => None,
-        };
-        self.refused(&mut self.lock(), pipe.id, epoch);
+        if let Err(refusal) = pipe.ops.send(msg) {
+            self.refused(&mut self.lock(), pipe.id, refusal.into_parts().1);
+        }
     }
 
     fn count_sent(&self, bytes: u64) {

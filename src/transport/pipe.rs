@@ -31,6 +31,16 @@ pub enum SendError {
     Closed(Msg),
 }
 
+impl SendError {
+    /// The message back, and the epoch of a full pipe (`None`: closed).
+    pub fn into_parts(self) -> (Msg, Option<u64>) {
+        match self {
+            SendError::Full(msg, epoch) => (msg, Some(epoch)),
+            SendError::Closed(msg) => (msg, None),
+        }
+    }
+}
+
 /// What the socket can do with a pipe.
 pub trait PipeOps: Send + Sync {
     /// Sends a message (without the caller holding its socket's lock).

@@ -161,6 +161,14 @@ struct Output {
     epoch: u64,
 }
 
+impl Output {
+    /// Queues a frame behind the others.
+    fn push(&mut self, frame: OutFrame) {
+        self.bytes += frame.len() - frame.done;
+        self.queue.push_back(frame);
+    }
+}
+
 struct Input {
     /// Read buffer (READ_BUF bytes once used); bytes `start..end` are
     /// received and not yet decoded.
@@ -325,8 +333,7 @@ impl StreamConn {
     /// Queues a frame the connection itself sends, and writes it.
     fn queue_raw(&self, frame: OutFrame) {
         let mut out = lock(&self.output);
-        out.bytes += frame.len();
-        out.queue.push_back(frame);
+        out.push(frame);
         drop(out);
         self.flush();
     }
@@ -714,8 +721,7 @@ impl PipeOps for StreamConn {
             && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
         {
             // Sends follow each other closely: batch them.
-            out.bytes += frame.len();
-            out.queue.push_back(frame);
+            out.push(frame);
             self.schedule_flush(&mut out);
             return Ok(());
         }
@@ -733,8 +739,7 @@ impl PipeOps for StreamConn {
                 let epoch = out.epoch;
                 return Err(SendError::Full(frame.msg, epoch));
             }
-            out.bytes += frame.len();
-            out.queue.push_back(frame);
+            out.push(frame);
             return Ok(());
         }
         out.last_write = Some(now);
@@ -758,8 +763,7 @@ impl PipeOps for StreamConn {
             return Ok(());
         }
         frame.done = written;
-        out.bytes += frame.len() - written;
-        out.queue.push_back(frame);
+        out.push(frame);
         // The kernel refused the rest: its next writable edge flushes it.
         Ok(())
     }

@@ -152,8 +152,7 @@ impl StreamConn {
         let msg = Msg { header: payload.to_vec(), ..Msg::default() };
         let frame = self.ws_frame(opcode, msg);
         let mut out = lock(&self.output);
-        out.bytes += frame.len();
-        out.queue.push_back(frame);
+        out.push(frame);
         let _ = self.write_queue(&mut out);
     }
 
