@@ -5,7 +5,9 @@
      while 8 receive on its PULL peer; then on a PAIR pair, 8 threads send
      and 8 receive on each end at once (16 threads on one socket). Every
      message arrives exactly once, and each receiving thread sees every
-     sender's messages in order.
+     sender's messages in order. Once more on each transport with
+     receive queues of 256 bytes, so that senders are refused and resumed
+     all the time (a lost resume shows as a sender timing out).
    - close: threads blocked in nn_recv (a tcp connection, so the receiver
      waits on its descriptor itself), nn_send (back-pressured by a peer that
      does not read, and with no peer at all), nn_poll and nn_device; the
@@ -139,11 +141,18 @@ static void traffic (const char *what, int a, int b, int both_ways)
     CHECK (traffic_errors == 0);
 }
 
-static void traffic_on (const char *transport, const char *url)
+/* `rcvbuf` > 0: the receiving sockets' NN_RCVBUF, small enough that
+   senders are refused and resumed all the time. */
+static void traffic_on (const char *transport, const char *url, int rcvbuf)
 {
     char what [64];
     int p = test_socket (NN_PUSH, 10000), q = test_socket (NN_PULL, -1);
     int a = test_socket (NN_PAIR, 10000), b = test_socket (NN_PAIR, -1);
+    if (rcvbuf > 0) {
+        CHECK (set_int (q, NN_SOL_SOCKET, NN_RCVBUF, rcvbuf) == 0);
+        CHECK (set_int (a, NN_SOL_SOCKET, NN_RCVBUF, rcvbuf) == 0);
+        CHECK (set_int (b, NN_SOL_SOCKET, NN_RCVBUF, rcvbuf) == 0);
+    }
     CHECK (nn_bind (q, url) >= 0);
     CHECK (nn_connect (p, url) >= 0);
     wait_connections (p, 1);
@@ -371,11 +380,16 @@ int main (int argc, char **argv)
         return term_round (atoi (argv [2]));
     signal (SIGPIPE, SIG_IGN);
 
-    traffic_on ("inproc", "inproc://concurrency");
+    traffic_on ("inproc", "inproc://concurrency", 0);
+    traffic_on ("inproc 256 B", "inproc://concurrency-small", 256);
     snprintf (url, sizeof url, "ipc:///tmp/nnrs-concurrency-%d.ipc", (int) getpid ());
-    traffic_on ("ipc", url);
+    traffic_on ("ipc", url, 0);
+    snprintf (url, sizeof url, "ipc:///tmp/nnrs-concurrency-s%d.ipc", (int) getpid ());
+    traffic_on ("ipc 256 B", url, 256);
     snprintf (url, sizeof url, "tcp://127.0.0.1:%d", test_port_base ());
-    traffic_on ("tcp", url);
+    traffic_on ("tcp", url, 0);
+    snprintf (url, sizeof url, "tcp://127.0.0.1:%d", test_port_base () + 1);
+    traffic_on ("tcp 256 B", url, 256);
 
     close_under_calls (300);
     term_under_calls ("/proc/self/exe", 100);

@@ -42,7 +42,9 @@ impl PipeOwner for Socket {
             if !state.inbox.has_room(len, limit) {
                 if let Some(entry) = state.pipes.get(&id) {
                     let ops = entry.pipe.ops.clone();
-                    state.paused.push(ops);
+                    if !state.paused.iter().any(|p| std::sync::Arc::ptr_eq(p, &ops)) {
+                        state.paused.push(ops);
+                    }
                 }
                 all_taken = false;
                 break;

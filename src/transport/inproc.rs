@@ -25,7 +25,8 @@ struct Half {
     owner: Weak<dyn PipeOwner>,
     peer: OnceLock<Weak<Half>>,
     closed: Arc<AtomicBool>,
-    /// A send was refused as Full since the last `writable`.
+    /// Raised by every send (lowered by `resume`): a send may have been
+    /// refused as Full since the last `writable`.
     refused: AtomicBool,
     epoch: AtomicU64,
     /// Reused for each delivery, so a send allocates nothing.
@@ -45,12 +46,15 @@ impl PipeOps for Half {
         };
         let Some(owner) = peer.owner.upgrade() else { return Err(SendError::Closed(msg)) };
         let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
-        // Read the epoch first: a `writable` after this makes the refusal stale.
+        // Read the epoch first: a `writable` after this makes the refusal
+        // stale. The flag is raised before delivering, as the peer may
+        // resume us before `deliver` returns, and a success does not lower
+        // it: another thread's refusal may still be on its way to our
+        // socket, and only the `writable` the flag brings undoes it.
         let epoch = self.epoch.load(Ordering::Acquire);
         self.refused.store(true, Ordering::Release);
         scratch.push_back(msg);
         if owner.deliver(peer.id, &mut scratch) {
-            self.refused.store(false, Ordering::Release);
             return Ok(());
         }
         let msg = scratch.pop_front().expect("the refused message");
