@@ -15,12 +15,6 @@ program killed by a signal or past the time limit fails; one whose own
 checks fail under valgrind (they are timed for native speed) is reported
 but does not fail the run. Exits 0 when all are clean, 1 otherwise, 77
 (SKIPPED) without valgrind.
-
-One memcheck report is suppressed, and counted as suppressed: a
-conditional jump in REQ's next_timer (`Option::filter` on the pending
-request) on bytes that are the unused payload of `None`, in safe code. The
-optimiser reads the payload's `sent_on` tag together with the niche that
-says None; the result does not depend on it.
 """
 import argparse
 import json
@@ -34,14 +28,6 @@ import time
 
 SKIP = 77
 ERROR_EXIT = 99
-SUPPRESSIONS = """
-{
-   nnrs-req-next-timer-none-payload
-   Memcheck:Cond
-   ...
-   fun:*nanomsg::protocol::req::Req*next_timer*
-}
-"""
 SUBSET = ["errors", "sockets", "messages", "pair", "pipeline", "device"]
 # Left out of a full run: hundreds of rounds of threads and processes,
 # far beyond their time limits under valgrind (name them to run them).
@@ -61,25 +47,23 @@ def ctest_commands(build):
 
 
 def parse(log):
-    """(errors, definitely lost bytes, blocks, suppressed) from a memcheck log."""
-    errors = lost = blocks = suppressed = 0
-    m = re.findall(r"ERROR SUMMARY: ([\d,]+) errors from [\d,]+ contexts \(suppressed: ([\d,]+)", log)
+    """(errors, definitely lost bytes, blocks) from a memcheck log."""
+    errors = lost = blocks = 0
+    m = re.findall(r"ERROR SUMMARY: ([\d,]+) errors", log)
     if m:
-        errors = int(m[-1][0].replace(",", ""))
-        suppressed = int(m[-1][1].replace(",", ""))
+        errors = int(m[-1].replace(",", ""))
     m = re.findall(r"definitely lost: ([\d,]+) bytes in ([\d,]+) blocks", log)
     if m:
         lost = int(m[-1][0].replace(",", ""))
         blocks = int(m[-1][1].replace(",", ""))
-    return errors, lost, blocks, suppressed
+    return errors, lost, blocks
 
 
-def run_one(name, cmd, work, timeout, supp):
+def run_one(name, cmd, work, timeout):
     log_path = os.path.join(work, name + ".log")
     vg = ["valgrind", "--tool=memcheck", "--error-exitcode=%d" % ERROR_EXIT,
           "--leak-check=full", "--show-leak-kinds=definite",
           "--errors-for-leak-kinds=definite", "--num-callers=30",
-          "--suppressions=" + supp,
           "--log-file=" + log_path]
     start = time.monotonic()
     try:
@@ -96,11 +80,10 @@ def run_one(name, cmd, work, timeout, supp):
             log = f.read()
     except OSError:
         log = ""
-    errors, lost, blocks, suppressed = parse(log)
+    errors, lost, blocks = parse(log)
     if not log:
         errors = -1   # valgrind did not get to report
     return {"name": name, "status": status, "errors": errors, "lost": lost, "blocks": blocks,
-            "suppressed": suppressed,
             "seconds": took, "log": log_path, "output": output, "text": log}
 
 
@@ -129,19 +112,16 @@ def main():
         return 1
     work = args.work or tempfile.mkdtemp(prefix="nnrs-valgrind-")
     os.makedirs(work, exist_ok=True)
-    supp = os.path.join(work, "nnrs.supp")
-    with open(supp, "w") as f:
-        f.write(SUPPRESSIONS)
     results = []
     for name in names:
-        r = run_one(name, commands[name], work, args.timeout, supp)
+        r = run_one(name, commands[name], work, args.timeout)
         # A negative status: killed by a signal.
         r["bad"] = bool(r["errors"] or r["lost"] or r["status"] == "timeout"
                         or (isinstance(r["status"], int) and r["status"] < 0))
         results.append(r)
-        print("%-14s %-8s %6.1f s  %3d errors (%d suppressed)  %7d bytes definitely lost in %d blocks%s"
+        print("%-14s %-8s %6.1f s  %3d errors  %7d bytes definitely lost in %d blocks%s"
               % (name, "FAILED" if r["bad"] else "clean", r["seconds"], r["errors"],
-                 r["suppressed"], r["lost"], r["blocks"],
+                 r["lost"], r["blocks"],
                  "" if r["status"] in (0, ERROR_EXIT) else "  [program status %s]" % r["status"]),
               flush=True)
         if r["bad"] or r["status"] not in (0, ERROR_EXIT):

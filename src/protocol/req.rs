@@ -27,10 +27,9 @@ struct Request {
     id: u32,
     /// The request as sent, kept to send again.
     msg: Msg,
-    /// The pipe it was last sent on; `None`: to be sent (again).
-    sent_on: Option<PipeId>,
-    /// When it is sent again if no reply has come.
-    resend_at: Instant,
+    /// The pipe it was last sent on, and when it is sent again if no
+    /// reply has come; `None`: to be sent (again).
+    sent: Option<(PipeId, Instant)>,
 }
 
 /// The REQ state machine.
@@ -82,7 +81,7 @@ impl Protocol for Req {
         let id = self.next_id();
         msg.header = id.to_be_bytes().to_vec();
         let msg = std::mem::take(msg);
-        self.request = Some(Request { id, msg, sent_on: None, resend_at: Instant::now() });
+        self.request = Some(Request { id, msg, sent: None });
         self.answered = None;
         Ok(Route::Kept)
     }
@@ -125,26 +124,25 @@ impl Protocol for Req {
     }
 
     fn take_outgoing(&mut self) -> Option<(Pipe, Msg)> {
-        let request = self.request.as_mut().filter(|r| r.sent_on.is_none())?;
+        let request = self.request.as_mut().filter(|r| r.sent.is_none())?;
         let pipe = self.peers.pick()?;
-        request.sent_on = Some(pipe.id);
-        request.resend_at = Instant::now() + self.resend_ivl.duration();
+        request.sent = Some((pipe.id, Instant::now() + self.resend_ivl.duration()));
         Some((pipe, request.msg.clone()))
     }
 
     fn not_sent(&mut self, id: PipeId) {
-        if let Some(r) = self.request.as_mut().filter(|r| r.sent_on == Some(id)) {
-            r.sent_on = None;
+        if let Some(r) = self.request.as_mut().filter(|r| r.sent.is_some_and(|(on, _)| on == id)) {
+            r.sent = None;
         }
     }
 
     fn next_timer(&self) -> Option<Instant> {
-        self.request.as_ref().filter(|r| r.sent_on.is_some()).map(|r| r.resend_at)
+        self.request.as_ref().and_then(|r| r.sent).map(|(_, at)| at)
     }
 
     fn on_timer(&mut self, now: Instant) {
-        if let Some(r) = self.request.as_mut().filter(|r| r.sent_on.is_some() && r.resend_at <= now) {
-            r.sent_on = None;
+        if let Some(r) = self.request.as_mut().filter(|r| r.sent.is_some_and(|(_, at)| at <= now)) {
+            r.sent = None;
         }
     }
 
