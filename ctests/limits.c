@@ -65,6 +65,7 @@ static void backpressure (const char *url)
     char msg [1024], buf [1024];
     int accepted = 0, received = 0, i;
 
+    memset (msg, 'm', sizeof msg);
     CHECK (nn_bind (a, url) >= 0);
     CHECK (nn_connect (b, url) >= 0);
     CHECK (nn_send (b, "hello", 5, 0) == 5);
