@@ -166,12 +166,17 @@ impl Socket {
             return Err(Error::NotSupported);
         }
         let wait = Wait::new(dontwait, state.options.rcvtimeo);
+        if !state.received {
+            state.received = true;
+            self.update_io_reads(&mut state, None);
+        }
         let mut pulled = false;
         loop {
             if let Some(reason) = state.closed {
                 return Err(reason);
             }
-            state.routing.check_recv()?;
+            // Pulled before the protocol's check: what has arrived counts
+            // (a late reply is dropped) even when the call fails.
             if state.inbox.is_empty() && !pulled && state.pipes.values().any(|e| e.pipe.ops.pulls()) {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
@@ -184,6 +189,7 @@ impl Socket {
                 state = self.lock();
                 continue;
             }
+            state.routing.check_recv()?;
             if let Some(mut msg) = state.inbox.pop() {
                 let fresh = state.routing.hand_out(&mut msg);
                 // Paused pipes resume once half the queue is free, not at

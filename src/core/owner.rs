@@ -17,7 +17,9 @@ impl PipeOwner for Socket {
         if state.closed.is_some() || !state.routing.add_pipe(&pipe) {
             return false;
         }
-        state.pipes.insert(pipe.id, PipeEntry { pipe, epoch: 0 });
+        let id = pipe.id;
+        state.pipes.insert(id, PipeEntry { pipe, epoch: 0 });
+        self.update_io_reads(&mut state, Some(id));
         self.refresh_signals(&state);
         // A watching receiver starts again with the new pipe among its fds.
         self.wake_receivers(&state, true);
@@ -84,6 +86,7 @@ impl PipeOwner for Socket {
         if let Some(entry) = state.pipes.remove(&id) {
             state.routing.remove_pipe(id);
             state.paused.retain(|p| !std::sync::Arc::ptr_eq(p, &entry.pipe.ops));
+            self.update_io_reads(&mut state, None);
             self.refresh_signals(&state);
             self.wake_receivers(&state, true);
             self.drive(state);

@@ -54,6 +54,11 @@ pub(super) struct State {
     pub recv_waiters: usize,
     /// Receivers polling their pipes' fds (see `watch.rs`).
     pub recv_watchers: usize,
+    /// The I/O thread reads the pipes as bytes arrive (else receivers
+    /// read them: see `update_io_reads`).
+    pub io_reads: bool,
+    /// `nn_recv` has been called on the socket.
+    pub received: bool,
     pub timer: ProtocolTimer,
 }
 
@@ -111,6 +116,8 @@ impl Socket {
                 send_waiters: 0,
                 recv_waiters: 0,
                 recv_watchers: 0,
+                io_reads: true,
+                received: false,
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),
@@ -224,13 +231,13 @@ impl Socket {
 
     /// Reads an option at any level (`nn_getsockopt`).
     pub fn get_option(&self, level: i32, option: i32) -> Result<OptionValue> {
-        let state = self.open_state()?;
+        let mut state = self.open_state()?;
         if level == NN_SOL_SOCKET {
             match option {
                 id::DOMAIN => Ok(OptionValue::Int(if self.raw { AF_SP_RAW } else { AF_SP })),
                 id::PROTOCOL => Ok(OptionValue::Int(self.kind.number())),
-                id::SNDFD if self.kind.can_send() => Ok(OptionValue::Int(self.signals(&state)?.send.raw_fd())),
-                id::RCVFD if self.kind.can_recv() => Ok(OptionValue::Int(self.signals(&state)?.recv.raw_fd())),
+                id::SNDFD if self.kind.can_send() => Ok(OptionValue::Int(self.signals(&mut state)?.send.raw_fd())),
+                id::RCVFD if self.kind.can_recv() => Ok(OptionValue::Int(self.signals(&mut state)?.recv.raw_fd())),
                 id::SNDFD | id::RCVFD => Err(Error::NoSuchOption),
                 _ => state.options.get(option),
             }
@@ -244,7 +251,9 @@ impl Socket {
     }
 
     /// The readiness fds, created on first use and set to the state now.
-    fn signals(&self, state: &State) -> Result<&Signals> {
+    /// From then on the I/O thread reads every pipe as bytes arrive, so
+    /// that the fds tell of them.
+    fn signals(&self, state: &mut State) -> Result<&Signals> {
         if let Some(s) = self.signals.get() {
             return Ok(s);
         }
@@ -252,6 +261,7 @@ impl Socket {
         // If another thread won the race, its pair is kept and ours dropped.
         let _ = self.signals.set(fresh);
         let signals = self.signals.get().ok_or(Error::Internal)?;
+        self.update_io_reads(state, None);
         self.refresh_signals(state);
         Ok(signals)
     }
@@ -270,21 +280,21 @@ impl Socket {
     /// The fd that polls readable while a send would not block
     /// (`None` for types that never send).
     pub fn send_signal(&self) -> Result<Option<&ReadySignal>> {
-        let state = self.open_state()?;
+        let mut state = self.open_state()?;
         if !self.kind.can_send() {
             return Ok(None);
         }
-        Ok(Some(&self.signals(&state)?.send))
+        Ok(Some(&self.signals(&mut state)?.send))
     }
 
     /// The fd that polls readable while a recv would not block
     /// (`None` for types that never receive).
     pub fn recv_signal(&self) -> Result<Option<&ReadySignal>> {
-        let state = self.open_state()?;
+        let mut state = self.open_state()?;
         if !self.kind.can_recv() {
             return Ok(None);
         }
-        Ok(Some(&self.signals(&state)?.recv))
+        Ok(Some(&self.signals(&mut state)?.recv))
     }
 
     /// The options an endpoint made now starts with.

@@ -16,7 +16,7 @@ use rustix::event::{PollFd, PollFlags, Timespec};
 use super::error::{Error, Result};
 use super::ready::ReadySignal;
 use super::socket::{Socket, State};
-use crate::transport::pipe::PipeOps;
+use crate::transport::pipe::{PipeId, PipeOps};
 
 /// Most pipes a receiver watches itself; with more it sleeps on the
 /// condition variable and the reactor reads.
@@ -33,6 +33,14 @@ impl Sleepers {
     pub(super) fn of(state: &State) -> Sleepers {
         Sleepers { waiters: state.recv_waiters > 0, watchers: state.recv_watchers > 0 }
     }
+}
+
+/// Whether a receiver can poll every pipe of the socket itself: a few,
+/// each with an fd.
+fn watchable(state: &State) -> bool {
+    !state.pipes.is_empty()
+        && state.pipes.len() <= MAX_WATCHED
+        && state.pipes.values().all(|e| e.pipe.ops.fd().is_some())
 }
 
 impl Socket {
@@ -66,11 +74,11 @@ impl Socket {
         state: MutexGuard<'a, State>,
         deadline: Option<Instant>,
     ) -> Result<std::result::Result<MutexGuard<'a, State>, MutexGuard<'a, State>>> {
-        let pipes: Vec<Arc<dyn PipeOps>> = state.pipes.values().map(|e| e.pipe.ops.clone()).collect();
-        if pipes.is_empty() || pipes.len() > MAX_WATCHED || pipes.iter().any(|p| p.fd().is_none()) {
+        if !watchable(&state) {
             return Ok(Err(state));
         }
         let Some(kick) = self.kick_signal() else { return Ok(Err(state)) };
+        let pipes: Vec<Arc<dyn PipeOps>> = state.pipes.values().map(|e| e.pipe.ops.clone()).collect();
         let timeout = match deadline {
             Some(d) => match d.checked_duration_since(Instant::now()) {
                 Some(left) if !left.is_zero() => Some(Timespec::try_from(left).map_err(|_| Error::Invalid)?),
@@ -104,6 +112,32 @@ impl Socket {
             return Err(Error::Interrupted);
         }
         Ok(Ok(state))
+    }
+
+    /// Decides who reads the pipes as bytes arrive: the receivers
+    /// themselves (`pull`, and `watch` when they would sleep) once the
+    /// socket is received from, while they can watch every pipe and
+    /// nothing else waits on readiness (no NN_RCVFD handed out, no
+    /// nn_poll, no nn_device); else the I/O thread. Receivers reading
+    /// spare the I/O thread a wake-up per arrival, and the sender the
+    /// cost of waking it. A socket nobody receives from still reads at
+    /// once, so a bad frame drops its connection then. Call when the
+    /// pipes, the readiness fds or `received` change; `added` is a pipe
+    /// just attached.
+    pub(super) fn update_io_reads(&self, state: &mut State, added: Option<PipeId>) {
+        let receivers_read = state.received
+            && self.signals.get().is_none()
+            && watchable(state)
+            && self.kick_signal().is_some();
+        let io_reads = !receivers_read;
+        if io_reads != state.io_reads {
+            state.io_reads = io_reads;
+            for entry in state.pipes.values() {
+                entry.pipe.ops.set_io_reads(io_reads);
+            }
+        } else if let Some(entry) = added.and_then(|id| state.pipes.get(&id)) {
+            entry.pipe.ops.set_io_reads(io_reads);
+        }
     }
 
     /// The kick fd, made on first use.

@@ -28,20 +28,29 @@ pub struct Interest {
     /// Report changes only (edge-triggered): the handler reads and writes
     /// until EAGAIN each time, and nothing needs re-arming.
     pub edge: bool,
+    /// The peer closed its side (reported as readable), even without
+    /// `read`.
+    pub hangup: bool,
 }
 
 impl Interest {
     /// Nothing but errors.
-    pub const NONE: Interest = Interest { read: false, write: false, edge: false };
+    pub const NONE: Interest = Interest { read: false, write: false, edge: false, hangup: false };
     /// Readability, for as long as it lasts.
-    pub const READ: Interest = Interest { read: true, write: false, edge: false };
+    pub const READ: Interest = Interest { read: true, write: false, edge: false, hangup: true };
     /// Every change of readability and writability.
-    pub const EDGES: Interest = Interest { read: true, write: true, edge: true };
+    pub const EDGES: Interest = Interest { read: true, write: true, edge: true, hangup: true };
+    /// Changes of writability, and the peer's hang-up, but not the bytes
+    /// that arrive: somebody else reads them.
+    pub const WRITE_EDGES: Interest = Interest { read: false, write: true, edge: true, hangup: true };
 
     fn flags(self) -> EventFlags {
         let mut f = EventFlags::empty();
         if self.read {
-            f |= EventFlags::IN | EventFlags::RDHUP;
+            f |= EventFlags::IN;
+        }
+        if self.hangup {
+            f |= EventFlags::RDHUP;
         }
         if self.write {
             f |= EventFlags::OUT;

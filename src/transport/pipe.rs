@@ -67,6 +67,12 @@ pub trait PipeOps: Send + Sync {
     fn set_watched(&self, watched: bool) {
         let _ = watched;
     }
+    /// Whether the I/O thread reads this pipe as bytes arrive (the
+    /// default), or leaves it to the socket's receivers, which `pull` and
+    /// watch it themselves (`false`): then it wakes only for a hang-up.
+    fn set_io_reads(&self, reads: bool) {
+        let _ = reads;
+    }
     /// Bytes accepted but not yet handed to the kernel or the peer.
     fn unsent(&self) -> usize;
     /// Closes the pipe from the socket's side.

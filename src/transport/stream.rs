@@ -209,8 +209,12 @@ pub struct StreamConn {
     reader: Mutex<()>,
     /// Someone found `reader` taken and wants its holder to read again.
     read_wanted: AtomicBool,
+    /// Someone found `output` taken and wants its holder to flush.
+    flush_wanted: AtomicBool,
     /// A receiver polls the fd itself and reads when it wakes.
     watched: AtomicBool,
+    /// The I/O thread is told of arriving bytes (see `set_io_reads`).
+    io_reads: Mutex<bool>,
     input: Mutex<Input>,
     /// ws: the client's Sec-WebSocket-Key and the state of its masks.
     ws_client: Mutex<ws::ClientState>,
@@ -273,7 +277,9 @@ impl StreamConn {
             output: Mutex::default(),
             reader: Mutex::new(()),
             read_wanted: AtomicBool::new(false),
+            flush_wanted: AtomicBool::new(false),
             watched: AtomicBool::new(false),
+            io_reads: Mutex::new(true),
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
@@ -395,6 +401,18 @@ impl StreamConn {
     /// connection failed. Returns the new epoch when a refused sender may
     /// try again.
     fn write_queue(&self, out: &mut Output) -> Result<Option<u64>, ()> {
+        self.write_out(out)?;
+        if out.refused && out.bytes < self.ctx.options.send_buffer {
+            out.refused = false;
+            out.epoch += 1;
+            return Ok(Some(out.epoch));
+        }
+        Ok(None)
+    }
+
+    /// Writes as much of the queue as the kernel takes; Err if the
+    /// connection failed.
+    fn write_out(&self, out: &mut Output) -> Result<(), ()> {
         while !out.queue.is_empty() {
             let mut slices = Vec::with_capacity(MAX_BATCH * 3);
             for frame in out.queue.iter().take(MAX_BATCH) {
@@ -407,24 +425,96 @@ impl StreamConn {
                 Err(_) => return Err(()),
             }
         }
-        if out.refused && out.bytes < self.ctx.options.send_buffer {
-            out.refused = false;
-            out.epoch += 1;
-            return Ok(Some(out.epoch));
-        }
-        Ok(None)
+        Ok(())
     }
 
-    /// Flushes the queue (on a writable edge) and tells the socket when a
-    /// refused sender may try again.
-    fn flush(&self) {
-        let mut out = lock(&self.output);
-        out.flush_pending = false;
-        let result = self.write_queue(&mut out);
-        out.last_write = Some(Instant::now());
-        drop(out);
-        self.after_write(result);
+    /// Queues or writes `frame` (the output locked). Err(Closed): the
+    /// connection broke, to be closed once the lock is released. Ok: the
+    /// new epoch when a write from this thread made room for a refused
+    /// sender, to be reported as `flush` reports it.
+    fn send_locked(&self, out: &mut Output, mut frame: OutFrame) -> Result<Option<u64>, SendError> {
+        let now = Instant::now();
+        if out.queue.is_empty()
+            && frame.len() < CORK_MAX
+            && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
+        {
+            // Sends follow each other closely: batch them.
+            out.push(frame);
+            self.schedule_flush(out);
+            return Ok(None);
+        }
+        let mut epoch = None;
+        if out.bytes + frame.len() > self.ctx.options.send_buffer && !out.queue.is_empty() {
+            // Full: write what is queued from this thread before refusing.
+            match self.write_queue(out) {
+                Ok(e) => epoch = e,
+                Err(()) => return Err(SendError::Closed(frame.msg)),
+            }
+        }
+        if !out.queue.is_empty() {
+            if out.bytes + frame.len() > self.ctx.options.send_buffer {
+                out.refused = true;
+                return Err(SendError::Full(frame.msg, out.epoch));
+            }
+            out.push(frame);
+            return Ok(epoch);
+        }
+        out.last_write = Some(now);
+        let mut slices = Vec::with_capacity(3);
+        frame.slices(&mut slices);
+        let written = loop {
+            match write_frames(&self.fd, &slices) {
+                Ok(n) => break n,
+                Err(Errno::INTR) => continue,
+                Err(Errno::AGAIN) => break 0,
+                Err(_) => {
+                    drop(slices);
+                    return Err(SendError::Closed(frame.msg));
+                }
+            }
+        };
+        drop(slices);
+        if written < frame.len() {
+            // The kernel refused the rest: its next writable edge flushes it.
+            frame.done = written;
+            out.push(frame);
+        }
+        Ok(epoch)
     }
+
+    /// Flushes the queue (on a writable edge, or corked frames) and tells
+    /// the socket when a refused sender may try again. If a sender holds
+    /// the output, the flush is left to it (`release_output`): the I/O
+    /// thread never sleeps on a sender's lock.
+    fn flush(&self) {
+        loop {
+            self.flush_wanted.store(true, Ordering::SeqCst);
+            let mut out = match self.output.try_lock() {
+                Ok(guard) => guard,
+                Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => return,
+            };
+            self.flush_wanted.store(false, Ordering::SeqCst);
+            out.flush_pending = false;
+            let result = self.write_queue(&mut out);
+            out.last_write = Some(Instant::now());
+            drop(out);
+            self.after_write(result);
+            if !self.flush_wanted.load(Ordering::SeqCst) {
+                return;
+            }
+        }
+    }
+
+    /// Unlocks the output, and does the flush another thread asked for
+    /// while it was locked.
+    fn release_output(&self, out: MutexGuard<'_, Output>) {
+        drop(out);
+        if self.flush_wanted.load(Ordering::SeqCst) {
+            self.flush();
+        }
+    }
+
 
     /// Has the reactor flush the queue soon (once per batch).
     fn schedule_flush(&self, out: &mut Output) {
@@ -708,64 +798,26 @@ impl PipeOps for StreamConn {
             return Err(SendError::Closed(msg));
         }
         let total = (msg.header.len() + msg.body.len()) as u64;
-        let mut frame = if self.ctx.ws.is_some() {
+        let frame = if self.ctx.ws.is_some() {
             self.ws_out_frame(msg)
         } else {
             let framing = self.ctx.framing;
             OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
         };
         let mut out = lock(&self.output);
-        let now = Instant::now();
-        if out.queue.is_empty()
-            && frame.len() < CORK_MAX
-            && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
-        {
-            // Sends follow each other closely: batch them.
-            out.push(frame);
-            self.schedule_flush(&mut out);
-            return Ok(());
-        }
-        if out.bytes + frame.len() > self.ctx.options.send_buffer && !out.queue.is_empty() {
-            // Full: write what is queued from this thread before refusing.
-            if self.write_queue(&mut out).is_err() {
-                drop(out);
+        let outcome = self.send_locked(&mut out, frame);
+        self.release_output(out);
+        match outcome {
+            Err(SendError::Closed(msg)) => {
                 self.close_because(Some(Stat::BrokenConnections));
-                return Err(SendError::Closed(frame.msg));
+                Err(SendError::Closed(msg))
+            }
+            Err(full) => Err(full),
+            Ok(epoch) => {
+                self.after_write(Ok(epoch));
+                Ok(())
             }
         }
-        if !out.queue.is_empty() {
-            if out.bytes + frame.len() > self.ctx.options.send_buffer {
-                out.refused = true;
-                let epoch = out.epoch;
-                return Err(SendError::Full(frame.msg, epoch));
-            }
-            out.push(frame);
-            return Ok(());
-        }
-        out.last_write = Some(now);
-        let mut slices = Vec::with_capacity(3);
-        frame.slices(&mut slices);
-        let written = loop {
-            match write_frames(&self.fd, &slices) {
-                Ok(n) => break n,
-                Err(Errno::INTR) => continue,
-                Err(Errno::AGAIN) => break 0,
-                Err(_) => {
-                    drop(slices);
-                    drop(out);
-                    self.close_because(Some(Stat::BrokenConnections));
-                    return Err(SendError::Closed(frame.msg));
-                }
-            }
-        };
-        drop(slices);
-        if written == frame.len() {
-            return Ok(());
-        }
-        frame.done = written;
-        out.push(frame);
-        // The kernel refused the rest: its next writable edge flushes it.
-        Ok(())
     }
 
     fn resume(&self) {
@@ -807,8 +859,28 @@ impl PipeOps for StreamConn {
         self.watched.store(watched, Ordering::SeqCst);
     }
 
+    fn set_io_reads(&self, reads: bool) {
+        // A WebSocket peer's pings want answers whoever reads.
+        if self.ctx.ws.is_some() {
+            return;
+        }
+        let mut current = lock(&self.io_reads);
+        let Some(key) = self.key.get() else { return };
+        if *current == reads {
+            return;
+        }
+        let interest = if reads { Interest::EDGES } else { Interest::WRITE_EDGES };
+        // Re-armed for input, epoll reports bytes already waiting.
+        if self.reactor.reregister(&self.fd, *key, interest).is_ok() {
+            *current = reads;
+        }
+    }
+
     fn unsent(&self) -> usize {
-        lock(&self.output).bytes
+        let out = lock(&self.output);
+        let bytes = out.bytes;
+        self.release_output(out);
+        bytes
     }
 
     fn close(&self) {

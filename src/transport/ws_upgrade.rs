@@ -57,7 +57,7 @@ impl Upgrade {
         let state = upgrade.state.lock().unwrap_or_else(|e| e.into_inner());
         let Some((fd, _)) = state.as_ref() else { return Err(std::io::ErrorKind::NotConnected.into()) };
         // Registering reports bytes already there, so nothing is read here.
-        let key = upgrade.reactor.register(fd, Interest { read: true, write: false, edge: true }, handler)?;
+        let key = upgrade.reactor.register(fd, Interest { read: true, write: false, edge: true, hangup: true }, handler)?;
         drop(state);
         let _ = upgrade.key.set(key);
         upgrade.reactor.add_timer(Instant::now() + UPGRADE_TIMEOUT, key, DEADLINE);

@@ -153,7 +153,13 @@ impl StreamConn {
         let frame = self.ws_frame(opcode, msg);
         let mut out = lock(&self.output);
         out.push(frame);
-        let _ = self.write_queue(&mut out);
+        let _ = self.write_out(&mut out);
+        drop(out);
+        // A flush asked for meanwhile (it also tells the socket of room
+        // made) runs on the I/O thread: this one holds `input`.
+        if self.flush_wanted.load(Ordering::SeqCst) {
+            self.schedule_flush(&mut lock(&self.output));
+        }
     }
 
     /// The frame of a message the user sends: text or binary as the
