@@ -45,6 +45,10 @@ use crate::wire::sp::{self, HANDSHAKE_LEN};
 const HEADROOM: usize = 32;
 /// Size of the read buffer.
 const READ_BUF: usize = 64 * 1024;
+/// A connection's own buffer of undecoded bytes is freed when it grew
+/// past this (it is refilled from the next read).
+const KEEP_MAX: usize = 16 * 1024;
+
 /// Bodies at least this large are read straight into their own buffer.
 const DIRECT_READ: usize = 16 * 1024;
 /// Read size after a large frame (prefixes and small frames still fit;
@@ -77,6 +81,11 @@ const USER_TIMEOUT_MS: u32 = 20_000;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Timer token of the handshake deadline.
 const HANDSHAKE_TIMER: u64 = 1;
+
+thread_local! {
+    /// The buffer reads on this thread land in (see `read_some`).
+    static READ_SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// How a connection's fd came to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -647,14 +656,35 @@ impl StreamConn {
             }
             return Ok(true);
         }
-        if inp.buf.len() < READ_BUF {
-            inp.buf.resize(READ_BUF, 0);
+        // The read lands in this thread's buffer, after the bytes kept
+        // from the last read: a connection owns only the start of a frame
+        // not complete yet, not a READ_BUF of its own (a thousand idle
+        // connections would hold 64 MiB).
+        let mut shared = READ_SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        if shared.len() < READ_BUF {
+            shared.resize(READ_BUF, 0);
         }
-        if inp.start > 0 {
-            inp.buf.copy_within(inp.start..inp.end, 0);
-            inp.end -= inp.start;
-            inp.start = 0;
+        let kept = inp.end - inp.start;
+        shared[..kept].copy_from_slice(&inp.buf[inp.start..inp.end]);
+        let mut own = std::mem::replace(&mut inp.buf, shared);
+        inp.start = 0;
+        inp.end = kept;
+        let result = self.read_into_buffer(inp);
+        own.clear();
+        if own.capacity() > KEEP_MAX {
+            own = Vec::new();
         }
+        own.extend_from_slice(&inp.buf[inp.start..inp.end]);
+        let shared = std::mem::replace(&mut inp.buf, own);
+        inp.end -= inp.start;
+        inp.start = 0;
+        READ_SCRATCH.with(|s| *s.borrow_mut() = shared);
+        result
+    }
+
+    /// One read into `inp.buf` (READ_BUF bytes, those undecoded first),
+    /// and the frames it completes.
+    fn read_into_buffer(&self, inp: &mut Input) -> Result<bool, Option<Stat>> {
         let limit = if inp.large { SMALL_READ } else { READ_BUF };
         let to = (inp.end + limit).min(inp.buf.len());
         match rustix::io::read(&self.fd, &mut inp.buf[inp.end..to]) {
