@@ -1,36 +1,44 @@
 //! fork() while other threads are inside the library. A child has only
 //! the forking thread: a lock another thread held at the fork would stay
 //! locked in the child for ever. So the process-wide locks a child's new
-//! sockets need (the socket table, the buffer stock, the chunk registry)
-//! are taken just before fork() and released just after it, in parent and
-//! child alike. (The child also starts its own I/O thread: see the
-//! reactor.)
+//! sockets need (the inproc names, the WebSocket ports, the reactor slot,
+//! the socket table, the buffer stock, the chunk registry) are taken just
+//! before fork() and released just after it, in parent and child alike,
+//! in the order the library nests them. (The child also starts its own
+//! I/O thread: see the reactor.)
 
+use std::any::Any;
 use std::cell::RefCell;
 use std::sync::Once;
 
 use crate::core::{msg, table};
+use crate::{reactor, transport};
 
-/// The holds taken by the forking thread.
-struct Held {
-    // Fields drop in order: the table was taken first, so it goes last.
-    _live: super::chunk::RegistryHold,
-    _stock: msg::pool::StockHold,
-    _table: table::TableHold<'static>,
-}
+/// The holds taken by the forking thread, in the order taken: an inproc
+/// bind reaches the reactor slot through a socket, a ws bind through its
+/// port; the table, the stock and the registry nest nothing.
+type Held = Vec<Box<dyn Any>>;
 
 thread_local! {
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
 }
 
 extern "C" fn before_fork() {
-    let table = table::global().hold();
-    let held = Held { _live: super::chunk::hold(), _stock: msg::pool::hold(), _table: table };
+    let mut held: Held = Vec::with_capacity(6);
+    held.push(Box::new(transport::inproc::hold()));
+    held.push(Box::new(transport::ws::hold()));
+    held.push(Box::new(reactor::hold()));
+    held.push(Box::new(table::global().hold()));
+    held.push(Box::new(msg::pool::hold()));
+    held.push(Box::new(super::chunk::hold()));
     HELD.with(|h| *h.borrow_mut() = Some(held));
 }
 
 extern "C" fn after_fork() {
-    HELD.with(|h| drop(h.borrow_mut().take()));
+    // Released in the reverse order.
+    if let Some(mut held) = HELD.with(|h| h.borrow_mut().take()) {
+        while held.pop().is_some() {}
+    }
 }
 
 /// Installs the fork handlers, once.

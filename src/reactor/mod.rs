@@ -114,6 +114,15 @@ pub struct Reactor {
     tasks: Mutex<Vec<Task>>,
 }
 
+/// The process's reactor, and the fork generation it was started in.
+static REACTOR: Mutex<Option<(u64, Arc<Reactor>)>> = Mutex::new(None);
+
+/// Holds the process's reactor slot still until the hold drops: taken
+/// around fork() so that a child never inherits it locked.
+pub fn hold() -> impl Sized + 'static {
+    lock(&REACTOR)
+}
+
 /// Counts the forks this process's line has gone through (in the child).
 static FORKS: AtomicU64 = AtomicU64::new(0);
 
@@ -129,7 +138,6 @@ impl Reactor {
     /// The process's reactor, started on first use, and again in a child
     /// after `fork()` (the parent's I/O thread does not come along).
     pub fn global() -> io::Result<Arc<Reactor>> {
-        static REACTOR: Mutex<Option<(u64, Arc<Reactor>)>> = Mutex::new(None);
         static WATCH_FORKS: Once = Once::new();
         WATCH_FORKS.call_once(|| {
             // SAFETY: registers a handler that only bumps an atomic counter,

@@ -160,6 +160,12 @@ fn registry() -> MutexGuard<'static, Registry> {
     REGISTRY.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Holds the names still (no thread inside) until the hold drops: taken
+/// around fork() so that a child never inherits them locked.
+pub fn hold() -> impl Sized + 'static {
+    registry()
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }

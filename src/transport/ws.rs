@@ -74,6 +74,11 @@ fn ports() -> MutexGuard<'static, HashMap<SocketAddr, Weak<Port>>> {
     PORTS.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Holds the ports still until the hold drops (around fork()).
+pub fn hold() -> impl Sized + 'static {
+    ports()
+}
+
 /// One listening socket and the paths bound on it.
 pub struct Port {
     addr: SocketAddr,
