@@ -171,6 +171,9 @@ impl Socket {
             self.update_io_reads(&mut state, None);
         }
         let mut pulled = false;
+        // When this call began to wait, and whether it spun then.
+        let mut began: Option<Instant> = None;
+        let mut spun = false;
         loop {
             if let Some(reason) = state.closed {
                 return Err(reason);
@@ -191,6 +194,9 @@ impl Socket {
             }
             state.routing.check_recv()?;
             if let Some(mut msg) = state.inbox.pop() {
+                if let Some(began) = began.take() {
+                    self.waited(&mut state, began);
+                }
                 let fresh = state.routing.hand_out(&mut msg);
                 // Paused pipes resume once half the queue is free, not at
                 // the first byte: one wake-up of their sender per half
@@ -214,6 +220,15 @@ impl Socket {
                 self.stats.add(Stat::MessagesReceived, 1);
                 self.stats.add(Stat::BytesReceived, msg.body.len() as u64);
                 return Ok(msg);
+            }
+            if let Wait::Until(_) = wait {
+                began.get_or_insert_with(Instant::now);
+                if !spun && self.should_spin(&state) {
+                    spun = true;
+                    pulled = true;
+                    state = self.spin(state);
+                    continue;
+                }
             }
             // A protocol deadline (a survey's) ends the wait early; the
             // next round's `check_recv` says what that means.

@@ -13,6 +13,7 @@ mod owner;
 pub mod optval;
 pub mod ready;
 pub mod socket;
+mod spin;
 pub mod stats;
 pub mod table;
 mod watch;

@@ -58,6 +58,9 @@ impl PipeOwner for Socket {
                 Arrival::Dropped => self.stats.add(Stat::DroppedMessages, 1),
             }
         }
+        if !state.inbox.is_empty() {
+            self.arrivals.fetch_add(1, std::sync::atomic::Ordering::Release);
+        }
         if was_empty && !state.inbox.is_empty() {
             self.refresh_signals(&state);
             // Woken after the lock is released, so that the receiver does

@@ -8,6 +8,7 @@
 //! (an inproc pipe reaches into the other socket's `state`).
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,8 @@ pub(super) struct State {
     pub io_reads: bool,
     /// `nn_recv` has been called on the socket.
     pub received: bool,
+    /// A receiver spins before it sleeps (see `spin.rs`).
+    pub spin: bool,
     pub timer: ProtocolTimer,
 }
 
@@ -80,6 +83,8 @@ pub struct Socket {
     pub(super) signals: OnceLock<Signals>,
     /// Raised to wake receivers that watch their pipes' fds.
     pub(super) kick: OnceLock<ReadySignal>,
+    /// Counts deliveries that queued something, for spinning receivers.
+    pub(super) arrivals: AtomicU64,
     pub(super) me: Weak<Socket>,
 }
 
@@ -118,6 +123,7 @@ impl Socket {
                 recv_watchers: 0,
                 io_reads: true,
                 received: false,
+                spin: false,
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),
@@ -125,6 +131,7 @@ impl Socket {
             stats: Stats::default(),
             signals: OnceLock::new(),
             kick: OnceLock::new(),
+            arrivals: AtomicU64::new(0),
             me: me.clone(),
         }))
     }

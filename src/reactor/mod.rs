@@ -40,9 +40,6 @@ impl Interest {
     pub const READ: Interest = Interest { read: true, write: false, edge: false, hangup: true };
     /// Every change of readability and writability.
     pub const EDGES: Interest = Interest { read: true, write: true, edge: true, hangup: true };
-    /// Changes of writability, and the peer's hang-up, but not the bytes
-    /// that arrive: somebody else reads them.
-    pub const WRITE_EDGES: Interest = Interest { read: false, write: true, edge: true, hangup: true };
 
     fn flags(self) -> EventFlags {
         let mut f = EventFlags::empty();

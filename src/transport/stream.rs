@@ -222,8 +222,10 @@ pub struct StreamConn {
     flush_wanted: AtomicBool,
     /// A receiver polls the fd itself and reads when it wakes.
     watched: AtomicBool,
-    /// The I/O thread is told of arriving bytes (see `set_io_reads`).
-    io_reads: Mutex<bool>,
+    /// What the I/O thread watches the fd for: input while it reads for
+    /// the socket (see `set_io_reads`), room to write only while bytes
+    /// wait for it (a unix socket reports room each time its peer reads).
+    registered: Mutex<Interest>,
     input: Mutex<Input>,
     /// ws: the client's Sec-WebSocket-Key and the state of its masks.
     ws_client: Mutex<ws::ClientState>,
@@ -288,7 +290,7 @@ impl StreamConn {
             read_wanted: AtomicBool::new(false),
             flush_wanted: AtomicBool::new(false),
             watched: AtomicBool::new(false),
-            io_reads: Mutex::new(true),
+            registered: Mutex::new(Interest::EDGES),
             input: Mutex::new(Input {
                 buf: Vec::new(),
                 start: 0,
@@ -429,7 +431,10 @@ impl StreamConn {
             }
             match write_frames(&self.fd, &slices) {
                 Ok(n) => advance(out, n),
-                Err(Errno::AGAIN) => break,
+                Err(Errno::AGAIN) => {
+                    self.watch_for(|interest| interest.write = true);
+                    break;
+                }
                 Err(Errno::INTR) => continue,
                 Err(_) => return Err(()),
             }
@@ -487,6 +492,7 @@ impl StreamConn {
             // The kernel refused the rest: its next writable edge flushes it.
             frame.done = written;
             out.push(frame);
+            self.watch_for(|interest| interest.write = true);
         }
         Ok(epoch)
     }
@@ -507,11 +513,26 @@ impl StreamConn {
             out.flush_pending = false;
             let result = self.write_queue(&mut out);
             out.last_write = Some(Instant::now());
+            if out.queue.is_empty() {
+                self.watch_for(|interest| interest.write = false);
+            }
             drop(out);
             self.after_write(result);
             if !self.flush_wanted.load(Ordering::SeqCst) {
                 return;
             }
+        }
+    }
+
+    /// Changes what the I/O thread watches the fd for. Re-armed, epoll
+    /// reports at once a readiness that came meanwhile: no edge is lost.
+    fn watch_for(&self, change: impl FnOnce(&mut Interest)) {
+        let mut current = lock(&self.registered);
+        let mut wanted = *current;
+        change(&mut wanted);
+        let Some(key) = self.key.get() else { return };
+        if wanted != *current && self.reactor.reregister(&self.fd, *key, wanted).is_ok() {
+            *current = wanted;
         }
     }
 
@@ -894,16 +915,7 @@ impl PipeOps for StreamConn {
         if self.ctx.ws.is_some() {
             return;
         }
-        let mut current = lock(&self.io_reads);
-        let Some(key) = self.key.get() else { return };
-        if *current == reads {
-            return;
-        }
-        let interest = if reads { Interest::EDGES } else { Interest::WRITE_EDGES };
-        // Re-armed for input, epoll reports bytes already waiting.
-        if self.reactor.reregister(&self.fd, *key, interest).is_ok() {
-            *current = reads;
-        }
+        self.watch_for(|interest| interest.read = reads);
     }
 
     fn unsent(&self) -> usize {
