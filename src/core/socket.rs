@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::error::{Error, Result};
 use super::driver::ProtocolTimer;
+use super::spin::SpinState;
 use super::inbox::Inbox;
 use super::options::{id, SocketOptions, NN_SOL_SOCKET};
 use super::optval::OptionValue;
@@ -60,8 +61,8 @@ pub(super) struct State {
     pub io_reads: bool,
     /// `nn_recv` has been called on the socket.
     pub received: bool,
-    /// A receiver spins before it sleeps (see `spin.rs`).
-    pub spin: bool,
+    /// Whether a receiver spins before it sleeps.
+    pub spin: SpinState,
     pub timer: ProtocolTimer,
 }
 
@@ -123,7 +124,7 @@ impl Socket {
                 recv_watchers: 0,
                 io_reads: true,
                 received: false,
-                spin: false,
+                spin: SpinState::default(),
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),

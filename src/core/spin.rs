@@ -3,8 +3,8 @@
 //! takes tens of microseconds to wake, most of a ping-pong's latency; a
 //! spinning one notices at once, and its sender need not wake anybody.
 //! It spins only with more than one CPU, for at most `SPIN`, and only
-//! while it pays: a wait that outlasts the spin stops the spinning until
-//! a wait ends within it again.
+//! while it pays: after a spin in vain it does not spin for the next
+//! `BACKOFF` waits, then again once a wait ends within `SPIN`.
 
 use std::sync::atomic::Ordering;
 use std::sync::MutexGuard;
@@ -13,7 +13,18 @@ use std::time::{Duration, Instant};
 use super::socket::{Socket, State};
 
 /// How long a receiver spins before it sleeps.
-pub(super) const SPIN: Duration = Duration::from_micros(50);
+const SPIN: Duration = Duration::from_micros(50);
+/// Waits without spinning after a spin in vain.
+const BACKOFF: u8 = 16;
+
+/// A socket's spinning state, behind its lock.
+#[derive(Debug, Default)]
+pub(super) struct SpinState {
+    /// The last wait ended within `SPIN`.
+    quick: bool,
+    /// Waits left before spinning is tried again.
+    backoff: u8,
+}
 
 /// Whether spinning can help at all: with one CPU it only delays the
 /// thread that would send.
@@ -24,15 +35,30 @@ fn worth_spinning() -> bool {
 
 impl Socket {
     /// Whether a receiver with nothing to take should spin before it
-    /// sleeps.
+    /// sleeps: only where nothing but the senders and itself is needed
+    /// for a message to arrive (inproc pipes, or pipes its receivers read
+    /// themselves), not where it would take the CPU from the I/O thread
+    /// that reads for it.
     pub(super) fn should_spin(&self, state: &State) -> bool {
-        state.spin && worth_spinning()
+        let receivers_read = !state.io_reads || state.pipes.values().all(|e| !e.pipe.ops.pulls());
+        state.spin.quick && state.spin.backoff == 0 && receivers_read && worth_spinning()
     }
 
     /// Spins, with the lock released, until something arrives or `SPIN`
-    /// passes; pipes that can be read on this thread are read meanwhile.
+    /// passes, reading the pipes that can be read on this thread.
     // Releases the socket lock, and takes it again.
     pub(super) fn spin<'a>(&'a self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        let mut state = self.spin_for_arrival(state);
+        if !state.inbox.is_empty() {
+            return state;
+        }
+        // In vain (or what came was not for the queue): let it rest.
+        state.spin = SpinState { quick: false, backoff: BACKOFF };
+        state
+    }
+
+    // Releases the socket lock, and takes it again.
+    fn spin_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         let seen = self.arrivals.load(Ordering::Acquire);
         let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect();
         drop(state);
@@ -51,8 +77,12 @@ impl Socket {
     }
 
     /// A receiver that began to wait at `began` got a message now: spin
-    /// next time if this one came within the spin.
+    /// next time if this one came within the spin (and no backoff runs).
     pub(super) fn waited(&self, state: &mut State, began: Instant) {
-        state.spin = began.elapsed() <= SPIN;
+        if state.spin.backoff > 0 {
+            state.spin.backoff -= 1;
+        } else {
+            state.spin.quick = began.elapsed() <= SPIN;
+        }
     }
 }

@@ -20,7 +20,7 @@ use crate::transport::pipe::{PipeId, PipeOps};
 
 /// Most pipes a receiver watches itself; with more it sleeps on the
 /// condition variable and the reactor reads.
-const MAX_WATCHED: usize = 4;
+const MAX_WATCHED: usize = 16;
 
 /// Who sleeps waiting to receive, as counted under the socket's lock.
 #[derive(Debug, Clone, Copy)]
