@@ -24,13 +24,15 @@ thread_local! {
 }
 
 extern "C" fn before_fork() {
-    let mut held: Held = Vec::with_capacity(6);
-    held.push(Box::new(transport::inproc::hold()));
-    held.push(Box::new(transport::ws::hold()));
-    held.push(Box::new(reactor::hold()));
-    held.push(Box::new(table::global().hold()));
-    held.push(Box::new(msg::pool::hold()));
-    held.push(Box::new(super::chunk::hold()));
+    // Taken in this order (a vec! evaluates its elements in order).
+    let held: Held = vec![
+        Box::new(transport::inproc::hold()),
+        Box::new(transport::ws::hold()),
+        Box::new(reactor::hold()),
+        Box::new(table::global().hold()),
+        Box::new(msg::pool::hold()),
+        Box::new(super::chunk::hold()),
+    ];
     HELD.with(|h| *h.borrow_mut() = Some(held));
 }
 
