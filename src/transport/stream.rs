@@ -447,11 +447,12 @@ impl StreamConn {
     /// new epoch when a write from this thread made room for a refused
     /// sender, to be reported as `flush` reports it.
     fn send_locked(&self, out: &mut Output, mut frame: OutFrame) -> Result<Option<u64>, SendError> {
-        let now = Instant::now();
-        if out.queue.is_empty()
-            && frame.len() < CORK_MAX
-            && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
-        {
+        // The clock is read only when the queue is empty: behind queued
+        // frames a send is batched anyway.
+        let now = out.queue.is_empty().then(Instant::now);
+        if now.is_some_and(|now| {
+            frame.len() < CORK_MAX && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
+        }) {
             // Sends follow each other closely: batch them.
             out.push(frame);
             self.schedule_flush(out);
@@ -473,7 +474,7 @@ impl StreamConn {
             out.push(frame);
             return Ok(epoch);
         }
-        out.last_write = Some(now);
+        out.last_write = Some(now.unwrap_or_else(Instant::now));
         let mut slices = Vec::with_capacity(3);
         frame.slices(&mut slices);
         let written = loop {
