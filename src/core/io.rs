@@ -125,17 +125,20 @@ impl Socket {
     }
 
     /// Sends a copy of `msg` to each pipe; a pipe that refuses misses it.
+    /// Copies to many pipes are batched (see `PipeOps::send_batched`).
     // Takes the socket lock for each refusal.
     fn send_each(&self, pipes: Vec<Pipe>, msg: Msg) {
+        let batched = pipes.len() > 1;
         let Some((last, others)) = pipes.split_last() else { return };
         for pipe in others {
-            self.send_or_miss(pipe, msg.clone());
+            self.send_or_miss(pipe, msg.clone(), batched);
         }
-        self.send_or_miss(last, msg);
+        self.send_or_miss(last, msg, batched);
     }
 
-    fn send_or_miss(&self, pipe: &Pipe, msg: Msg) {
-        if let Err(refusal) = pipe.ops.send(msg) {
+    fn send_or_miss(&self, pipe: &Pipe, msg: Msg, batched: bool) {
+        let sent = if batched { pipe.ops.send_batched(msg) } else { pipe.ops.send(msg) };
+        if let Err(refusal) = sent {
             self.refused(&mut self.lock(), pipe.id, refusal.into_parts().1);
         }
     }

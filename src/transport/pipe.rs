@@ -45,6 +45,13 @@ impl SendError {
 pub trait PipeOps: Send + Sync {
     /// Sends a message (without the caller holding its socket's lock).
     fn send(&self, msg: Msg) -> Result<(), SendError>;
+    /// Sends one copy of a message going to many pipes: queued, and
+    /// written soon by the I/O thread with whatever follows it, so that a
+    /// fan-out does not cost the sender's thread a write per pipe per
+    /// message.
+    fn send_batched(&self, msg: Msg) -> Result<(), SendError> {
+        self.send(msg)
+    }
     /// The owner has room again for messages from this pipe. Called on a
     /// receiver's thread, without locks; the pipe may read and deliver
     /// right there.

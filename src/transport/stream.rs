@@ -168,6 +168,9 @@ struct Output {
     refused: bool,
     /// Bumped each time the pipe becomes writable again.
     epoch: u64,
+    /// A flush is writing frames taken off the queue, with the output
+    /// unlocked (they still count in `bytes`).
+    writing: bool,
 }
 
 impl Output {
@@ -175,6 +178,11 @@ impl Output {
     fn push(&mut self, frame: OutFrame) {
         self.bytes += frame.len() - frame.done;
         self.queue.push_back(frame);
+    }
+
+    /// Whether frames wait or are being written: a new one goes behind.
+    fn busy(&self) -> bool {
+        self.writing || !self.queue.is_empty()
     }
 }
 
@@ -413,17 +421,26 @@ impl StreamConn {
     /// try again.
     fn write_queue(&self, out: &mut Output) -> Result<Option<u64>, ()> {
         self.write_out(out)?;
+        Ok(self.room_made(out))
+    }
+
+    /// The new epoch, if a sender was refused and there is room now.
+    fn room_made(&self, out: &mut Output) -> Option<u64> {
         if out.refused && out.bytes < self.ctx.options.send_buffer {
             out.refused = false;
             out.epoch += 1;
-            return Ok(Some(out.epoch));
+            return Some(out.epoch);
         }
-        Ok(None)
+        None
     }
 
     /// Writes as much of the queue as the kernel takes; Err if the
     /// connection failed.
     fn write_out(&self, out: &mut Output) -> Result<(), ()> {
+        if out.writing {
+            // A flush writes, and goes on with the queue after.
+            return Ok(());
+        }
         while !out.queue.is_empty() {
             let mut slices = Vec::with_capacity(MAX_BATCH * 3);
             for frame in out.queue.iter().take(MAX_BATCH) {
@@ -442,16 +459,44 @@ impl StreamConn {
         Ok(())
     }
 
+    /// Frames and sends a message; `batched`: see `send_batched`.
+    fn send_frame(&self, msg: Msg, batched: bool) -> Result<(), SendError> {
+        if self.phase() != OPEN {
+            return Err(SendError::Closed(msg));
+        }
+        let total = (msg.header.len() + msg.body.len()) as u64;
+        let frame = if self.ctx.ws.is_some() {
+            self.ws_out_frame(msg)
+        } else {
+            let framing = self.ctx.framing;
+            OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
+        };
+        let mut out = lock(&self.output);
+        let outcome = self.send_locked(&mut out, frame, batched);
+        self.release_output(out);
+        match outcome {
+            Err(SendError::Closed(msg)) => {
+                self.close_because(Some(Stat::BrokenConnections));
+                Err(SendError::Closed(msg))
+            }
+            Err(full) => Err(full),
+            Ok(epoch) => {
+                self.after_write(Ok(epoch));
+                Ok(())
+            }
+        }
+    }
+
     /// Queues or writes `frame` (the output locked). Err(Closed): the
     /// connection broke, to be closed once the lock is released. Ok: the
     /// new epoch when a write from this thread made room for a refused
     /// sender, to be reported as `flush` reports it.
-    fn send_locked(&self, out: &mut Output, mut frame: OutFrame) -> Result<Option<u64>, SendError> {
+    fn send_locked(&self, out: &mut Output, mut frame: OutFrame, batched: bool) -> Result<Option<u64>, SendError> {
         // The clock is read only when the queue is empty: behind queued
         // frames a send is batched anyway.
-        let now = out.queue.is_empty().then(Instant::now);
+        let now = (!out.busy()).then(Instant::now);
         if now.is_some_and(|now| {
-            frame.len() < CORK_MAX && out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW)
+            frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW))
         }) {
             // Sends follow each other closely: batch them.
             out.push(frame);
@@ -459,14 +504,14 @@ impl StreamConn {
             return Ok(None);
         }
         let mut epoch = None;
-        if out.bytes + frame.len() > self.ctx.options.send_buffer && !out.queue.is_empty() {
+        if out.bytes + frame.len() > self.ctx.options.send_buffer && out.busy() {
             // Full: write what is queued from this thread before refusing.
             match self.write_queue(out) {
                 Ok(e) => epoch = e,
                 Err(()) => return Err(SendError::Closed(frame.msg)),
             }
         }
-        if !out.queue.is_empty() {
+        if out.busy() {
             if out.bytes + frame.len() > self.ctx.options.send_buffer {
                 out.refused = true;
                 return Err(SendError::Full(frame.msg, out.epoch));
@@ -512,17 +557,61 @@ impl StreamConn {
             };
             self.flush_wanted.store(false, Ordering::SeqCst);
             out.flush_pending = false;
-            let result = self.write_queue(&mut out);
-            out.last_write = Some(Instant::now());
-            if out.queue.is_empty() {
-                self.watch_for(|interest| interest.write = false);
+            if out.writing {
+                // Another flush writes, and goes on with the queue after.
+                return;
             }
-            drop(out);
+            let result = self.write_unlocked(out);
             self.after_write(result);
             if !self.flush_wanted.load(Ordering::SeqCst) {
                 return;
             }
         }
+    }
+
+    /// Writes the queue as `write_queue` does, but takes each batch off
+    /// the queue and writes it with the output unlocked: senders go on
+    /// queueing behind it instead of waiting for the system call.
+    fn write_unlocked<'a>(&'a self, mut out: MutexGuard<'a, Output>) -> Result<Option<u64>, ()> {
+        while !out.queue.is_empty() {
+            let n = out.queue.len().min(MAX_BATCH);
+            let batch: Vec<OutFrame> = out.queue.drain(..n).collect();
+            out.writing = true;
+            drop(out);
+            let mut slices = Vec::with_capacity(n * 3);
+            for frame in &batch {
+                frame.slices(&mut slices);
+            }
+            let written = loop {
+                match write_frames(&self.fd, &slices) {
+                    Err(Errno::INTR) => continue,
+                    other => break other,
+                }
+            };
+            drop(slices);
+            out = lock(&self.output);
+            out.writing = false;
+            if self.phase() == CLOSED {
+                // Closed meanwhile: the queue was dropped, so is the batch.
+                return Err(());
+            }
+            for frame in batch.into_iter().rev() {
+                out.queue.push_front(frame);
+            }
+            match written {
+                Ok(n) => advance(&mut out, n),
+                Err(Errno::AGAIN) => {
+                    self.watch_for(|interest| interest.write = true);
+                    break;
+                }
+                Err(_) => return Err(()),
+            }
+        }
+        out.last_write = Some(Instant::now());
+        if out.queue.is_empty() {
+            self.watch_for(|interest| interest.write = false);
+        }
+        Ok(self.room_made(&mut out))
     }
 
     /// Changes what the I/O thread watches the fd for. Re-armed, epoll
@@ -846,30 +935,11 @@ fn advance(out: &mut Output, mut n: usize) {
 
 impl PipeOps for StreamConn {
     fn send(&self, msg: Msg) -> Result<(), SendError> {
-        if self.phase() != OPEN {
-            return Err(SendError::Closed(msg));
-        }
-        let total = (msg.header.len() + msg.body.len()) as u64;
-        let frame = if self.ctx.ws.is_some() {
-            self.ws_out_frame(msg)
-        } else {
-            let framing = self.ctx.framing;
-            OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
-        };
-        let mut out = lock(&self.output);
-        let outcome = self.send_locked(&mut out, frame);
-        self.release_output(out);
-        match outcome {
-            Err(SendError::Closed(msg)) => {
-                self.close_because(Some(Stat::BrokenConnections));
-                Err(SendError::Closed(msg))
-            }
-            Err(full) => Err(full),
-            Ok(epoch) => {
-                self.after_write(Ok(epoch));
-                Ok(())
-            }
-        }
+        self.send_frame(msg, false)
+    }
+
+    fn send_batched(&self, msg: Msg) -> Result<(), SendError> {
+        self.send_frame(msg, true)
     }
 
     fn resume(&self) {
