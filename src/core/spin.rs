@@ -57,6 +57,7 @@ impl Socket {
         state
     }
 
+    /// The spin itself: until the arrivals count moves, or `SPIN` passes.
     // Releases the socket lock, and takes it again.
     fn spin_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         let seen = self.arrivals.load(Ordering::Acquire);

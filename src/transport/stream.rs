@@ -492,8 +492,8 @@ impl StreamConn {
     /// new epoch when a write from this thread made room for a refused
     /// sender, to be reported as `flush` reports it.
     fn send_locked(&self, out: &mut Output, mut frame: OutFrame, batched: bool) -> Result<Option<u64>, SendError> {
-        // The clock is read only when the queue is empty: behind queued
-        // frames a send is batched anyway.
+        // The clock is read only when nothing is queued or being written:
+        // behind such frames a send is batched anyway.
         let now = (!out.busy()).then(Instant::now);
         if now.is_some_and(|now| {
             frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW))
@@ -634,7 +634,6 @@ impl StreamConn {
             self.flush();
         }
     }
-
 
     /// Has the reactor flush the queue soon (once per batch).
     fn schedule_flush(&self, out: &mut Output) {
