@@ -26,6 +26,27 @@ pub(super) struct SpinState {
     backoff: u8,
 }
 
+impl SpinState {
+    /// Whether the next wait should spin first.
+    fn worth_a_try(&self) -> bool {
+        self.quick && self.backoff == 0
+    }
+
+    /// A spin ended in vain: rest for `BACKOFF` waits.
+    fn in_vain(&mut self) {
+        *self = SpinState { quick: false, backoff: BACKOFF };
+    }
+
+    /// A wait ended with a message after `waited`.
+    fn ended_after(&mut self, waited: Duration) {
+        if self.backoff > 0 {
+            self.backoff -= 1;
+        } else {
+            self.quick = waited <= SPIN;
+        }
+    }
+}
+
 /// Whether spinning can help at all: with one CPU it only delays the
 /// thread that would send.
 fn worth_spinning() -> bool {
@@ -41,7 +62,7 @@ impl Socket {
     /// that reads for it.
     pub(super) fn should_spin(&self, state: &State) -> bool {
         let receivers_read = !state.io_reads || state.pipes.values().all(|e| !e.pipe.ops.pulls());
-        state.spin.quick && state.spin.backoff == 0 && receivers_read && worth_spinning()
+        state.spin.worth_a_try() && receivers_read && worth_spinning()
     }
 
     /// Spins, with the lock released, until something arrives or `SPIN`
@@ -52,8 +73,8 @@ impl Socket {
         if !state.inbox.is_empty() {
             return state;
         }
-        // In vain (or what came was not for the queue): let it rest.
-        state.spin = SpinState { quick: false, backoff: BACKOFF };
+        // In vain (or what came was not for the queue).
+        state.spin.in_vain();
         state
     }
 
@@ -80,10 +101,29 @@ impl Socket {
     /// A receiver that began to wait at `began` got a message now: spin
     /// next time if this one came within the spin (and no backoff runs).
     pub(super) fn waited(&self, state: &mut State, began: Instant) {
-        if state.spin.backoff > 0 {
-            state.spin.backoff -= 1;
-        } else {
-            state.spin.quick = began.elapsed() <= SPIN;
+        state.spin.ended_after(began.elapsed());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spins_after_quick_waits_and_rests_after_a_spin_in_vain() {
+        let mut spin = SpinState::default();
+        assert!(!spin.worth_a_try(), "not before any wait");
+        spin.ended_after(SPIN * 2);
+        assert!(!spin.worth_a_try(), "a slow wait");
+        spin.ended_after(SPIN / 2);
+        assert!(spin.worth_a_try(), "a quick wait");
+        spin.in_vain();
+        for _ in 0..BACKOFF {
+            assert!(!spin.worth_a_try(), "resting");
+            spin.ended_after(Duration::ZERO);
         }
+        assert!(!spin.worth_a_try(), "rested, but no quick wait seen since");
+        spin.ended_after(Duration::ZERO);
+        assert!(spin.worth_a_try());
     }
 }
