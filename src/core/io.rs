@@ -125,13 +125,14 @@ impl Socket {
     }
 
     /// Sends a copy of `msg` to each pipe; a pipe that refuses misses it.
-    /// Copies to many pipes are batched (see `PipeOps::send_batched`).
+    /// The copies share one body, and copies to many pipes are batched
+    /// (see `PipeOps::send_batched`).
     // Takes the socket lock for each refusal.
-    fn send_each(&self, pipes: Vec<Pipe>, msg: Msg) {
+    fn send_each(&self, pipes: Vec<Pipe>, mut msg: Msg) {
         let batched = pipes.len() > 1;
         let Some((last, others)) = pipes.split_last() else { return };
         for pipe in others {
-            self.send_or_miss(pipe, msg.clone(), batched);
+            self.send_or_miss(pipe, msg.share(), batched);
         }
         self.send_or_miss(last, msg, batched);
     }

@@ -11,6 +11,7 @@
 //! it again, a page fault per 4 KiB.
 
 use std::collections::TryReserveError;
+use std::sync::Arc;
 
 pub mod pool {
     //! A small process-wide stock of large message buffers.
@@ -72,12 +73,45 @@ pub mod pool {
     }
 }
 
+/// A body's buffer: its own, or shared by copies of one message going to
+/// many peers (`Body::share`).
+#[derive(Debug, Clone)]
+enum Buffer {
+    Own(Vec<u8>),
+    Shared(Arc<Vec<u8>>),
+}
+
+impl Default for Buffer {
+    fn default() -> Buffer {
+        Buffer::Own(Vec::new())
+    }
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = Vec<u8>;
+
+    fn deref(&self) -> &Vec<u8> {
+        match self {
+            Buffer::Own(v) => v,
+            Buffer::Shared(v) => v,
+        }
+    }
+}
+
 /// The bytes of a message, with room reserved in front of them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Body {
-    buf: Vec<u8>,
+    buf: Buffer,
     start: usize,
 }
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for Body {}
 
 impl Body {
     /// A body of these bytes (copied), with `headroom` spare bytes in front.
@@ -85,19 +119,33 @@ impl Body {
         let mut buf = pool::take(headroom + bytes.len())?;
         buf.resize(headroom, 0);
         buf.extend_from_slice(bytes);
-        Ok(Body { buf, start: headroom })
+        Ok(Body { buf: Buffer::Own(buf), start: headroom })
     }
 
     /// A body over `buf`, whose message bytes start at `start`.
     /// `start` is clamped to the buffer's length.
     pub fn from_parts(buf: Vec<u8>, start: usize) -> Body {
         let start = start.min(buf.len());
-        Body { buf, start }
+        Body { buf: Buffer::Own(buf), start }
     }
 
-    /// The buffer and where the message bytes start in it.
+    /// The buffer and where the message bytes start in it (a copy of a
+    /// buffer still shared).
     pub fn into_parts(mut self) -> (Vec<u8>, usize) {
-        (std::mem::take(&mut self.buf), self.start)
+        let buf = match std::mem::take(&mut self.buf) {
+            Buffer::Own(v) => v,
+            Buffer::Shared(v) => Arc::try_unwrap(v).unwrap_or_else(|shared| (*shared).clone()),
+        };
+        (buf, self.start)
+    }
+
+    /// Another body of the same bytes, sharing this one's buffer (which
+    /// becomes shared): a copy that costs no copying.
+    pub fn share(&mut self) -> Body {
+        if let Buffer::Own(v) = &mut self.buf {
+            self.buf = Buffer::Shared(Arc::new(std::mem::take(v)));
+        }
+        self.clone()
     }
 
     /// The message bytes.
@@ -126,7 +174,15 @@ impl Body {
 
 impl Drop for Body {
     fn drop(&mut self) {
-        pool::give(std::mem::take(&mut self.buf));
+        let buf = match std::mem::take(&mut self.buf) {
+            Buffer::Own(v) => v,
+            // The last of the sharers gives the buffer back.
+            Buffer::Shared(v) => match Arc::try_unwrap(v) {
+                Ok(v) => v,
+                Err(_) => return,
+            },
+        };
+        pool::give(buf);
     }
 }
 
@@ -147,6 +203,12 @@ impl Msg {
     pub fn new(body: Body) -> Msg {
         Msg { header: Vec::new(), body, ws_type: 0 }
     }
+
+    /// A copy of this message whose body shares this one's bytes (see
+    /// `Body::share`).
+    pub fn share(&mut self) -> Msg {
+        Msg { header: self.header.clone(), body: self.body.share(), ws_type: self.ws_type }
+    }
 }
 
 #[cfg(test)]
@@ -166,6 +228,26 @@ mod tests {
         assert_eq!(b.as_slice(), b"o");
         let b = Body::from_parts(b.into_parts().0, 99);
         assert!(b.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+
+    #[test]
+    fn shared_bodies_have_the_same_bytes_and_come_apart_on_demand() {
+        let mut a = Body::copy_from(b"fan-out", 32).unwrap();
+        let b = a.share();
+        let c = a.share();
+        assert_eq!(b.as_slice().as_ptr(), a.as_slice().as_ptr(), "no copy");
+        assert_eq!((a.as_slice(), b.len()), (&b"fan-out"[..], 7));
+        assert_eq!(b, c);
+        let (buf, start) = b.into_parts();
+        assert_eq!(&buf[start..], b"fan-out");
+        drop(a);
+        let (buf, start) = c.into_parts();
+        assert_eq!((&buf[start..], start), (&b"fan-out"[..], 32));
     }
 }
 

@@ -127,7 +127,7 @@ impl Protocol for Req {
         let request = self.request.as_mut().filter(|r| r.sent.is_none())?;
         let pipe = self.peers.pick()?;
         request.sent = Some((pipe.id, Instant::now() + self.resend_ivl.duration()));
-        Some((pipe, request.msg.clone()))
+        Some((pipe, request.msg.share()))
     }
 
     fn not_sent(&mut self, id: PipeId) {
