@@ -41,15 +41,18 @@ impl PipeOwner for Socket {
         let priority = state.pipes.get(&id).map_or(8, |e| e.pipe.recv_priority);
         let mut all_taken = true;
         while let Some(len) = msgs.front().map(|m| m.body.len()) {
+            // A pipe not attached yet (an inproc peer's half is attached
+            // to its socket a moment before ours) cannot be paused, as
+            // nothing could resume it: what it sends is taken regardless.
             if !state.inbox.has_room(len, limit) {
                 if let Some(entry) = state.pipes.get(&id) {
                     let ops = entry.pipe.ops.clone();
                     if !state.paused.iter().any(|p| std::sync::Arc::ptr_eq(p, &ops)) {
                         state.paused.push(ops);
                     }
+                    all_taken = false;
+                    break;
                 }
-                all_taken = false;
-                break;
             }
             let msg = msgs.pop_front().expect("front exists");
             match state.routing.received(id, msg) {
