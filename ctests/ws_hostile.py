@@ -211,6 +211,14 @@ def closed_with(raw, code):
     raw.close()
 
 
+def frame_closes(data, code):
+    """Sends `data` on a fresh upgraded connection; the server answers with
+    a close frame with `code`, then hangs up."""
+    raw = upgraded()
+    raw.send(data)
+    closed_with(raw, code)
+
+
 # ------------------------------------------------------------ nnrs helpers
 
 def stat(sock, which):
@@ -445,78 +453,54 @@ def test_head_split_in_bytes():
 # --------------------------------------------------------- broken frames
 
 def test_unmasked_frame():
-    raw = upgraded()
-    raw.send(frame(BINARY, b"bare", masked=False))
-    closed_with(raw, 1002)
+    frame_closes(frame(BINARY, b"bare", masked=False), 1002)
     served()
 
 
 def test_reserved_bit():
     for rsv in (4, 2, 1):
-        raw = upgraded()
-        raw.send(frame(BINARY, b"rsv", rsv=rsv))
-        closed_with(raw, 1002)
+        frame_closes(frame(BINARY, b"rsv", rsv=rsv), 1002)
     served()
 
 
 def test_unknown_opcode():
     for opcode in (0x3, 0x7, 0xB, 0xF):
-        raw = upgraded()
-        raw.send(frame(opcode, b"what"))
-        closed_with(raw, 1002)
+        frame_closes(frame(opcode, b"what"), 1002)
     served()
 
 
 def test_long_ping():
-    raw = upgraded()
-    raw.send(frame(PING, b"p" * 126))
-    closed_with(raw, 1002)
-    raw = upgraded()
-    raw.send(frame(CLOSE, b"c" * 200))
-    closed_with(raw, 1002)
+    frame_closes(frame(PING, b"p" * 126), 1002)
+    frame_closes(frame(CLOSE, b"c" * 200), 1002)
     served()
 
 
 def test_bad_lengths():
     """A 64-bit length with its top bit set; a close with a 1-byte payload."""
-    raw = upgraded()
-    raw.send(bytes([0x82, 0xFF]) + struct.pack(">Q", 1 << 63) + os.urandom(4))
-    closed_with(raw, 1002)
-    raw = upgraded()
-    raw.send(frame(CLOSE, b"\x03"))
-    closed_with(raw, 1002)
+    frame_closes(bytes([0x82, 0xFF]) + struct.pack(">Q", 1 << 63) + os.urandom(4), 1002)
+    frame_closes(frame(CLOSE, b"\x03"), 1002)
     served()
 
 
 def test_fragmented_ping():
-    raw = upgraded()
-    raw.send(frame(PING, b"half", fin=False))
-    closed_with(raw, 1002)
+    frame_closes(frame(PING, b"half", fin=False), 1002)
     served()
 
 
 def test_continuation_without_start():
-    raw = upgraded()
-    raw.send(frame(CONT, b"orphan"))
-    closed_with(raw, 1002)
+    frame_closes(frame(CONT, b"orphan"), 1002)
     served()
 
 
 def test_new_message_inside_fragments():
-    raw = upgraded()
-    raw.send(frame(BINARY, b"first", fin=False) + frame(BINARY, b"second"))
-    closed_with(raw, 1002)
+    frame_closes(frame(BINARY, b"first", fin=False) + frame(BINARY, b"second"), 1002)
     served()
 
 
 def test_invalid_utf8():
-    raw = upgraded()
-    raw.send(frame(TEXT, b"bad \xc3\x28 text"))
-    closed_with(raw, 1007)
+    frame_closes(frame(TEXT, b"bad \xc3\x28 text"), 1007)
     # Split over fragments, the check applies to the whole message.
-    raw = upgraded()
-    raw.send(frame(TEXT, b"\xe2\x82", fin=False) + frame(CONT, b"x"))
-    closed_with(raw, 1007)
+    frame_closes(frame(TEXT, b"\xe2\x82", fin=False) + frame(CONT, b"x"), 1007)
     # Valid UTF-8 split inside a character is fine.
     raw = upgraded()
     raw.send(frame(TEXT, "€uro".encode()[:2], fin=False) + frame(CONT, "€uro".encode()[2:]))
@@ -540,9 +524,7 @@ def test_over_rcvmaxsize():
     raw.send(frame(BINARY, b"f" * 600, fin=False) + frame(CONT, b"f" * 600))
     closed_with(raw, 1009)
     # The other socket keeps the default limit, 1 MiB.
-    raw = upgraded()
-    raw.send(frame(BINARY, b"", length=(1 << 20) + 1)[:-4] + os.urandom(4))
-    closed_with(raw, 1009)
+    frame_closes(frame(BINARY, b"", length=(1 << 20) + 1)[:-4] + os.urandom(4), 1009)
     server_idle(SMALL)
     nnrs_client_served(SMALL_PATH, SMALL)
     served()
@@ -567,12 +549,8 @@ def test_ping():
 
 
 def test_close():
-    raw = upgraded()
-    raw.send(frame(CLOSE, struct.pack(">H", 1000) + b"bye"))
-    closed_with(raw, 1000)
-    raw = upgraded()
-    raw.send(frame(CLOSE, struct.pack(">H", 4001)))
-    closed_with(raw, 4001)
+    frame_closes(frame(CLOSE, struct.pack(">H", 1000) + b"bye"), 1000)
+    frame_closes(frame(CLOSE, struct.pack(">H", 4001)), 4001)
     raw = upgraded()
     raw.send(frame(CLOSE))
     fin, rsv, opcode, payload = raw.frame()
@@ -755,9 +733,7 @@ def memory_bounded(rounds=200):
                   request(extra="X-Big: %s\r\n" % ("a" * 9000))][i % 4])
         raw.head()
         raw.close()
-        raw = upgraded()
-        raw.send(frame(BINARY, b"q" * 200, rsv=(i % 7) + 1))
-        closed_with(raw, 1002)
+        frame_closes(frame(BINARY, b"q" * 200, rsv=(i % 7) + 1), 1002)
         server_idle()
 
 
