@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::error::{Error, Result};
 use super::msg::Msg;
 use super::socket::{Socket, State};
+use super::watch::pullable;
 use super::stats::Stat;
 use crate::protocol::Route;
 use crate::transport::pipe::{Pipe, PipeId};
@@ -188,7 +189,7 @@ impl Socket {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
                 pulled = true;
-                let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect();
+                let pipes = pullable(&state);
                 drop(state);
                 for pipe in pipes {
                     pipe.pull();
@@ -199,7 +200,7 @@ impl Socket {
             state.routing.check_recv()?;
             if let Some(mut msg) = state.inbox.pop() {
                 if let Some(began) = began.take() {
-                    self.waited(&mut state, began);
+                    state.spin.ended_after(began.elapsed());
                 }
                 let fresh = state.routing.hand_out(&mut msg);
                 // Paused pipes resume once half the queue is free, not at

@@ -11,6 +11,7 @@ use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 use super::socket::{Socket, State};
+use super::watch::pullable;
 
 /// How long a receiver spins before it sleeps.
 const SPIN: Duration = Duration::from_micros(50);
@@ -37,8 +38,9 @@ impl SpinState {
         *self = SpinState { quick: false, backoff: BACKOFF };
     }
 
-    /// A wait ended with a message after `waited`.
-    fn ended_after(&mut self, waited: Duration) {
+    /// A wait ended with a message after `waited`: spin next time if it
+    /// came within the spin (and no backoff runs).
+    pub(super) fn ended_after(&mut self, waited: Duration) {
         if self.backoff > 0 {
             self.backoff -= 1;
         } else {
@@ -82,7 +84,7 @@ impl Socket {
     // Releases the socket lock, and takes it again.
     fn spin_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         let seen = self.arrivals.load(Ordering::Acquire);
-        let pipes: Vec<_> = state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect();
+        let pipes = pullable(&state);
         drop(state);
         let until = Instant::now() + SPIN;
         while self.arrivals.load(Ordering::Acquire) == seen && Instant::now() < until {
@@ -96,12 +98,6 @@ impl Socket {
             }
         }
         self.lock()
-    }
-
-    /// A receiver that began to wait at `began` got a message now: spin
-    /// next time if this one came within the spin (and no backoff runs).
-    pub(super) fn waited(&self, state: &mut State, began: Instant) {
-        state.spin.ended_after(began.elapsed());
     }
 }
 

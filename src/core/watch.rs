@@ -43,6 +43,11 @@ fn watchable(state: &State) -> bool {
         && state.pipes.values().all(|e| e.pipe.ops.fd().is_some())
 }
 
+/// The pipes a receiver can read on its own thread (`PipeOps::pull`).
+pub(super) fn pullable(state: &State) -> Vec<Arc<dyn PipeOps>> {
+    state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect()
+}
+
 impl Socket {
     /// Wakes whoever waits to receive (one waiter, or `all`).
     pub(super) fn wake_receivers(&self, state: &State, all: bool) {
