@@ -23,6 +23,7 @@ import concurrent.futures
 import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -41,8 +42,17 @@ _ports_lock = threading.Lock()
 
 
 def next_port():
+    """The next port no socket holds, not even one in TIME_WAIT from an
+    earlier test (Debian's nanocat binds without SO_REUSEADDR)."""
     with _ports_lock:
-        return next(_ports)
+        while True:
+            port = next(_ports)
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                    return port
+                except OSError:
+                    continue
 
 
 class Tools:
@@ -189,8 +199,10 @@ def format_case(tools, fmt, files):
     if theirs[2] != 0 or (fmt and not theirs[0]):
         problems.append("Debian's nanocat printed nothing or failed: rc %s %r" % (theirs[2], theirs[1]))
     if ours != theirs:
-        problems.append("ours rc %s, %d bytes %r...; Debian's rc %s, %d bytes %r..." % (
-            ours[2], len(ours[0]), ours[0][:80], theirs[2], len(theirs[0]), theirs[0][:80]))
+        at = next((i for i, (a, b) in enumerate(zip(ours[0], theirs[0])) if a != b), min(len(ours[0]), len(theirs[0])))
+        problems.append("ours rc %s, %d bytes, stderr %r; Debian's rc %s, %d bytes, stderr %r; first difference at byte %d: %r vs %r" % (
+            ours[2], len(ours[0]), ours[1][:200], theirs[2], len(theirs[0]), theirs[1][:200],
+            at, ours[0][max(0, at - 40):at + 40], theirs[0][max(0, at - 40):at + 40]))
     return name, problems
 
 

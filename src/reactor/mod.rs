@@ -240,8 +240,16 @@ impl Reactor {
 
     /// Runs `task` on the reactor thread soon.
     pub fn run_soon(&self, task: Task) {
-        lock(&self.tasks).push(task);
-        self.wake_up();
+        let mut tasks = lock(&self.tasks);
+        tasks.push(task);
+        let first = tasks.len() == 1;
+        drop(tasks);
+        // Tasks already waiting have woken the thread, which takes all of
+        // them after it has read the wake-up (see `run`): one wake-up for
+        // a PUB's flushes to every subscriber, not one each.
+        if first {
+            self.wake_up();
+        }
     }
 
     fn wake_up(&self) {

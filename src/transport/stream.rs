@@ -4,9 +4,11 @@
 //!
 //! Sends run on the caller's thread: a lone frame is written at once with
 //! one gathering write; frames that follow the last write within
-//! CORK_WINDOW are queued and written together by the reactor, so a sender
-//! in a loop pays a fraction of a syscall per message. What the kernel does
-//! not take waits in the queue for the next writable edge.
+//! CORK_WINDOW are queued (small ones copied into chunks, see `output.rs`)
+//! and written together. A sender in a loop writes each WRITE_AT bytes
+//! itself, so it pays a fraction of a syscall per message and wakes no
+//! other thread; the reactor writes the tail once the sender pauses. What
+//! the kernel does not take waits in the queue for the next writable edge.
 //!
 //! Reads run on the reactor, or on a receiver's thread about to sleep
 //! (`pull`): one large read, every complete frame in it decoded, all of
@@ -36,10 +38,12 @@ use crate::core::stats::Stat;
 use crate::reactor::{Handler, Interest, Key, Ready, Reactor};
 use crate::wire::frame::{FrameError, Framing};
 use crate::wire::ws_decoder::Decoder;
-use crate::wire::ws_frame::{self, MAX_HEADER};
+use crate::wire::ws_frame;
 
+mod output;
 mod ws;
 use crate::wire::sp::{self, HANDSHAKE_LEN};
+use output::{OutFrame, Output};
 
 /// Bytes reserved in front of each received body (the FFI chunk header).
 const HEADROOM: usize = 32;
@@ -64,6 +68,11 @@ const MAX_BATCH: usize = 256;
 /// in a loop then pays a fraction of a syscall per message; one that
 /// sends now and then still writes at once.
 const CORK_WINDOW: Duration = Duration::from_micros(10);
+/// A sender writes the queue itself once it holds this many bytes.
+const WRITE_AT: usize = 16 * 1024;
+/// How long corked frames wait for the reactor while their sender is still
+/// queueing (it writes full batches itself meanwhile).
+const CORK_DELAY: Duration = Duration::from_micros(20);
 /// Frames at least this large are never corked: a write of their own costs
 /// little beside copying them, and handing them to the reactor costs a
 /// thread wake-up and a fight for the queue's lock.
@@ -81,6 +90,8 @@ const USER_TIMEOUT_MS: u32 = 20_000;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Timer token of the handshake deadline.
 const HANDSHAKE_TIMER: u64 = 1;
+/// Timer token of a deferred flush of corked frames.
+const FLUSH_TIMER: u64 = 2;
 
 thread_local! {
     /// The buffer reads on this thread land in (see `read_some`).
@@ -111,80 +122,6 @@ const CONNECTING: u8 = 0;
 const HANDSHAKE: u8 = 1;
 const OPEN: u8 = 2;
 const CLOSED: u8 = 3;
-
-/// One frame waiting to be written, `done` bytes of it already sent.
-struct OutFrame {
-    /// The framing's prefix (length, ipc type byte, WebSocket header).
-    prefix: [u8; MAX_HEADER],
-    prefix_len: usize,
-    /// The SP header and body that follow.
-    msg: Msg,
-    /// The message masked, which replaces it on the wire (frames a
-    /// WebSocket client sends); the original stays for a refused send.
-    masked: Option<Vec<u8>>,
-    done: usize,
-}
-
-impl OutFrame {
-    /// A frame of `prefix` then the message.
-    fn new(prefix: &[u8], msg: Msg) -> OutFrame {
-        let mut frame = OutFrame { prefix: [0; MAX_HEADER], prefix_len: prefix.len(), msg, masked: None, done: 0 };
-        frame.prefix[..prefix.len()].copy_from_slice(prefix);
-        frame
-    }
-
-    fn len(&self) -> usize {
-        self.prefix_len + self.msg.header.len() + self.msg.body.len()
-    }
-
-    /// The unsent parts, as slices for writev.
-    fn slices<'a>(&'a self, out: &mut Vec<IoSlice<'a>>) {
-        let mut skip = self.done;
-        let parts = match &self.masked {
-            Some(masked) => [&self.prefix[..self.prefix_len], &masked[..], &[][..]],
-            None => [&self.prefix[..self.prefix_len], &self.msg.header[..], self.msg.body.as_slice()],
-        };
-        for part in parts {
-            if skip >= part.len() {
-                skip -= part.len();
-                continue;
-            }
-            out.push(IoSlice::new(&part[skip..]));
-            skip = 0;
-        }
-    }
-}
-
-#[derive(Default)]
-struct Output {
-    queue: VecDeque<OutFrame>,
-    /// A flush is scheduled on the reactor for corked frames.
-    flush_pending: bool,
-    /// When a write last went to the kernel.
-    last_write: Option<Instant>,
-    /// Unsent bytes in `queue`.
-    bytes: usize,
-    /// A send was refused as Full since the last `writable`.
-    refused: bool,
-    /// Bumped each time the pipe becomes writable again.
-    epoch: u64,
-    /// A flush is writing frames taken off the queue, with the output
-    /// unlocked (they still count in `bytes`).
-    writing: bool,
-}
-
-impl Output {
-    /// Queues a frame behind the others.
-    fn push(&mut self, frame: OutFrame) {
-        self.bytes += frame.len() - frame.done;
-        self.queue.push_back(frame);
-    }
-
-    /// Whether frames wait or are being written: a new one goes behind.
-    fn busy(&self) -> bool {
-        self.writing || !self.queue.is_empty()
-    }
-}
 
 struct Input {
     /// Read buffer (READ_BUF bytes once used); bytes `start..end` are
@@ -358,7 +295,7 @@ impl StreamConn {
     /// Queues a frame the connection itself sends, and writes it.
     fn queue_raw(&self, frame: OutFrame) {
         let mut out = lock(&self.output);
-        out.push(frame);
+        out.push(frame, 0);
         drop(out);
         self.flush();
     }
@@ -375,9 +312,7 @@ impl StreamConn {
         }
         let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
         {
-            let mut out = lock(&self.output);
-            out.queue.clear();
-            out.bytes = 0;
+            lock(&self.output).clear();
         }
         lock(&self.input).ready.clear();
         if let Some(owner) = self.ctx.owner.upgrade() {
@@ -421,6 +356,7 @@ impl StreamConn {
     /// try again.
     fn write_queue(&self, out: &mut Output) -> Result<Option<u64>, ()> {
         self.write_out(out)?;
+        out.last_write = Some(Instant::now());
         Ok(self.room_made(out))
     }
 
@@ -441,14 +377,12 @@ impl StreamConn {
             // A flush writes, and goes on with the queue after.
             return Ok(());
         }
-        while !out.queue.is_empty() {
-            let mut slices = Vec::with_capacity(MAX_BATCH * 3);
-            for frame in out.queue.iter().take(MAX_BATCH) {
-                frame.slices(&mut slices);
-            }
-            match write_frames(&self.fd, &slices) {
-                Ok(n) => advance(out, n),
+        while !out.is_empty() {
+            let written = write_frames(&self.fd, &out.slices(MAX_BATCH));
+            match written {
+                Ok(n) => out.advance(n),
                 Err(Errno::AGAIN) => {
+                    out.stalled = true;
                     self.watch_for(|interest| interest.write = true);
                     break;
                 }
@@ -491,7 +425,7 @@ impl StreamConn {
     /// connection broke, to be closed once the lock is released. Ok: the
     /// new epoch when a write from this thread made room for a refused
     /// sender, to be reported as `flush` reports it.
-    fn send_locked(&self, out: &mut Output, mut frame: OutFrame, batched: bool) -> Result<Option<u64>, SendError> {
+    fn send_locked(&self, out: &mut Output, frame: OutFrame, batched: bool) -> Result<Option<u64>, SendError> {
         // The clock is read only when nothing is queued or being written:
         // behind such frames a send is batched anyway.
         let now = (!out.busy()).then(Instant::now);
@@ -499,13 +433,16 @@ impl StreamConn {
             frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW))
         }) {
             // Sends follow each other closely: batch them.
-            out.push(frame);
+            out.push(frame, 0);
             self.schedule_flush(out);
             return Ok(None);
         }
         let mut epoch = None;
-        if out.bytes + frame.len() > self.ctx.options.send_buffer && out.busy() {
-            // Full: write what is queued from this thread before refusing.
+        let write_at = WRITE_AT.min(self.ctx.options.send_buffer);
+        if out.busy() && !out.stalled && out.bytes + frame.len() > write_at {
+            // A batch is ready, or the queue is full: this thread writes
+            // it rather than wait for the reactor (a sender in a loop
+            // then wakes no other thread), or before refusing.
             match self.write_queue(out) {
                 Ok(e) => epoch = e,
                 Err(()) => return Err(SendError::Closed(frame.msg)),
@@ -516,28 +453,23 @@ impl StreamConn {
                 out.refused = true;
                 return Err(SendError::Full(frame.msg, out.epoch));
             }
-            out.push(frame);
+            out.push(frame, 0);
             return Ok(epoch);
         }
         out.last_write = Some(now.unwrap_or_else(Instant::now));
-        let mut slices = Vec::with_capacity(3);
-        frame.slices(&mut slices);
         let written = loop {
-            match write_frames(&self.fd, &slices) {
+            let [a, b, c] = frame.parts();
+            match write_frames(&self.fd, &[IoSlice::new(a), IoSlice::new(b), IoSlice::new(c)]) {
                 Ok(n) => break n,
                 Err(Errno::INTR) => continue,
                 Err(Errno::AGAIN) => break 0,
-                Err(_) => {
-                    drop(slices);
-                    return Err(SendError::Closed(frame.msg));
-                }
+                Err(_) => return Err(SendError::Closed(frame.msg)),
             }
         };
-        drop(slices);
         if written < frame.len() {
             // The kernel refused the rest: its next writable edge flushes it.
-            frame.done = written;
-            out.push(frame);
+            out.stalled = true;
+            out.push(frame, written);
             self.watch_for(|interest| interest.write = true);
         }
         Ok(epoch)
@@ -557,6 +489,7 @@ impl StreamConn {
             };
             self.flush_wanted.store(false, Ordering::SeqCst);
             out.flush_pending = false;
+            out.stalled = false;
             if out.writing {
                 // Another flush writes, and goes on with the queue after.
                 return;
@@ -573,34 +506,27 @@ impl StreamConn {
     /// the queue and writes it with the output unlocked: senders go on
     /// queueing behind it instead of waiting for the system call.
     fn write_unlocked<'a>(&'a self, mut out: MutexGuard<'a, Output>) -> Result<Option<u64>, ()> {
-        while !out.queue.is_empty() {
-            let n = out.queue.len().min(MAX_BATCH);
-            let batch: Vec<OutFrame> = out.queue.drain(..n).collect();
+        while !out.is_empty() {
+            let batch = out.take_batch(MAX_BATCH);
             out.writing = true;
             drop(out);
-            let mut slices = Vec::with_capacity(n * 3);
-            for frame in &batch {
-                frame.slices(&mut slices);
-            }
             let written = loop {
-                match write_frames(&self.fd, &slices) {
+                match write_frames(&self.fd, &batch.slices()) {
                     Err(Errno::INTR) => continue,
                     other => break other,
                 }
             };
-            drop(slices);
             out = lock(&self.output);
             out.writing = false;
             if self.phase() == CLOSED {
                 // Closed meanwhile: the queue was dropped, so is the batch.
                 return Err(());
             }
-            for frame in batch.into_iter().rev() {
-                out.queue.push_front(frame);
-            }
+            out.restore(batch);
             match written {
-                Ok(n) => advance(&mut out, n),
+                Ok(n) => out.advance(n),
                 Err(Errno::AGAIN) => {
+                    out.stalled = true;
                     self.watch_for(|interest| interest.write = true);
                     break;
                 }
@@ -608,7 +534,7 @@ impl StreamConn {
             }
         }
         out.last_write = Some(Instant::now());
-        if out.queue.is_empty() {
+        if out.is_empty() {
             self.watch_for(|interest| interest.write = false);
         }
         Ok(self.room_made(&mut out))
@@ -641,8 +567,25 @@ impl StreamConn {
             return;
         }
         out.flush_pending = true;
+        out.mark_pushes();
         if let Some(me) = self.me.upgrade() {
-            self.reactor.run_soon(Box::new(move || me.flush()));
+            self.reactor.run_soon(Box::new(move || me.flush_corked()));
+        }
+    }
+
+    /// The reactor's first look at corked frames. A sender still queueing
+    /// writes its batches itself (see `send_locked`): the reactor only
+    /// writes what is left a moment later (FLUSH_TIMER), instead of racing
+    /// it for every few frames. The tail of a short burst goes at once.
+    fn flush_corked(&self) {
+        let idle = match self.output.try_lock() {
+            Ok(out) => out.quiet(),
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner().quiet(),
+            Err(std::sync::TryLockError::WouldBlock) => false,
+        };
+        match (idle, self.key.get()) {
+            (false, Some(key)) => self.reactor.add_timer(Instant::now() + CORK_DELAY, *key, FLUSH_TIMER),
+            _ => self.flush(),
         }
     }
 
@@ -917,21 +860,6 @@ fn write_frames(fd: &OwnedFd, slices: &[IoSlice<'_>]) -> rustix::io::Result<usiz
     rustix::net::sendmsg(fd, slices, &mut no_control, rustix::net::SendFlags::NOSIGNAL)
 }
 
-/// Marks `n` more bytes of the queue as written.
-fn advance(out: &mut Output, mut n: usize) {
-    out.bytes -= n;
-    while n > 0 {
-        let front = out.queue.front_mut().expect("written bytes belong to queued frames");
-        let left = front.len() - front.done;
-        if n < left {
-            front.done += n;
-            return;
-        }
-        n -= left;
-        out.queue.pop_front();
-    }
-}
-
 impl PipeOps for StreamConn {
     fn send(&self, msg: Msg) -> Result<(), SendError> {
         self.send_frame(msg, false)
@@ -1034,6 +962,9 @@ impl Handler for StreamConn {
     fn on_timer(&self, token: u64) {
         if token == HANDSHAKE_TIMER && self.phase() == HANDSHAKE {
             self.close_because(Some(Stat::DroppedConnections));
+        }
+        if token == FLUSH_TIMER {
+            self.flush();
         }
     }
 }

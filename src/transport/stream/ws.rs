@@ -152,7 +152,7 @@ impl StreamConn {
         let msg = Msg { header: payload.to_vec(), ..Msg::default() };
         let frame = self.ws_frame(opcode, msg);
         let mut out = lock(&self.output);
-        out.push(frame);
+        out.push(frame, 0);
         let _ = self.write_out(&mut out);
         drop(out);
         // A flush asked for meanwhile (it also tells the socket of room
