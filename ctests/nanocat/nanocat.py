@@ -5,10 +5,12 @@
    SURVEYOR/RESPONDENT, BUS/BUS, PAIR/PAIR), over tcp and ipc, ours on
    either side and either side binding, every nanocat that receives must
    print exactly the lines the other one sent.
-2. Formats: a Debian PUSH sends the same messages (bytes 0..255, text, an
-   empty one, 300 and 70000 bytes) to our PULL and to Debian's; for --raw,
-   --ascii, --quoted, --msgpack, --hex and no format the two must print the
-   same bytes.
+2. Formats: a PUSH socket of the reference library sends the same messages
+   (bytes 0..255, text, an empty one, 512 and 70000 bytes), in order over
+   one connection, to our PULL and to Debian's; for --raw, --ascii,
+   --quoted, --msgpack, --hex and no format the two must print the same
+   bytes. (One connection, as messages from several peers have no order
+   between them; and Debian's nanocat cannot send an empty file.)
 3. Usage: for bad arguments and bad addresses both must exit with the same
    status; where the message does not come from nn_strerror, print the same
    message too.
@@ -20,6 +22,7 @@ when all pass, 1 otherwise, 77 (SKIPPED) when Debian's nanocat or the
 reference library is missing."""
 import argparse
 import concurrent.futures
+import ctypes
 import itertools
 import os
 import signal
@@ -31,6 +34,7 @@ import threading
 import time
 
 SKIP = 77
+AF_SP, NN_PUSH, NN_SOL_SOCKET, NN_SNDTIMEO = 1, 80, 0, 4
 LINES = 3            # lines each receiving side must print
 WAIT = 8             # seconds to wait for them
 INTERVAL = "0.2"     # --interval of the sending sides
@@ -56,8 +60,30 @@ def next_port():
 
 
 class Tools:
-    def __init__(self, ours, debian, real_env, tmp):
+    def __init__(self, ours, debian, real_env, tmp, real_lib):
         self.ours, self.debian, self.real_env, self.tmp = ours, debian, real_env, tmp
+        self.real = ctypes.CDLL(real_lib)
+        self.real.nn_send.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int]
+
+    def push_with_reference(self, addr, bodies):
+        """Sends `bodies` in order from a PUSH socket of the reference
+        library connected to `addr`; False if a call failed."""
+        lib = self.real
+        s = lib.nn_socket(AF_SP, NN_PUSH)
+        if s < 0:
+            return False
+        try:
+            timeout = ctypes.c_int(3000)
+            lib.nn_setsockopt(s, NN_SOL_SOCKET, NN_SNDTIMEO, ctypes.byref(timeout), ctypes.sizeof(timeout))
+            if lib.nn_connect(s, addr.encode()) < 0:
+                return False
+            if any(lib.nn_send(s, body, len(body), 0) != len(body) for body in bodies):
+                return False
+            # The library drops what is still queued when its socket closes.
+            time.sleep(0.5)
+            return True
+        finally:
+            lib.nn_close(s)
 
     def cmd(self, who, args):
         return ([self.ours] if who == "ours" else [self.debian]) + args
@@ -164,25 +190,17 @@ def talk_case(tools, pair, transport, ours_first, first_binds):
         stop(procs)
 
 
-def format_messages(tmp):
-    files = []
-    for i, body in enumerate([bytes(range(256)), b"hello \"world\"\\\n\r\t", b"",
-                              bytes(range(256)) * 2, b"x" * 70000]):
-        path = os.path.join(tmp, "msg%d.bin" % i)
-        with open(path, "wb") as f:
-            f.write(body)
-        files.append(path)
-    return files
+FORMAT_MESSAGES = [bytes(range(256)), b"hello \"world\"\\\n\r\t", b"", bytes(range(256)) * 2, b"x" * 70000]
 
 
-def receive_all(tools, who, fmt, files):
-    """What `who`'s PULL prints in format `fmt` for the messages of `files`."""
-    port = str(next_port())
-    pull = start(tools, who, ["--pull", "-L", port, "--recv-timeout", RECV_TIMEOUT] + fmt, stderr=subprocess.PIPE)
+def receive_all(tools, who, fmt, bodies):
+    """What `who`'s PULL prints in format `fmt` for `bodies`."""
+    port = next_port()
+    pull = start(tools, who, ["--pull", "-L", str(port), "--recv-timeout", RECV_TIMEOUT] + fmt, stderr=subprocess.PIPE)
     try:
         time.sleep(0.2)
-        for path in files:
-            run_bounded(tools, "debian", ["--push", "-l", port, "-F", path, "--send-timeout", "3"], 5)
+        if not tools.push_with_reference("tcp://127.0.0.1:%d" % port, bodies):
+            return b"", b"", "the reference PUSH failed"
         out, err = pull.communicate(timeout=10)
         return out, err, pull.returncode
     except subprocess.TimeoutExpired:
@@ -191,10 +209,10 @@ def receive_all(tools, who, fmt, files):
         stop([pull])
 
 
-def format_case(tools, fmt, files):
+def format_case(tools, fmt):
     name = "format %s" % (" ".join(fmt) or "(none)")
-    ours = receive_all(tools, "ours", fmt, files)
-    theirs = receive_all(tools, "debian", fmt, files)
+    ours = receive_all(tools, "ours", fmt, FORMAT_MESSAGES)
+    theirs = receive_all(tools, "debian", fmt, FORMAT_MESSAGES)
     problems = []
     if theirs[2] != 0 or (fmt and not theirs[0]):
         problems.append("Debian's nanocat printed nothing or failed: rc %s %r" % (theirs[2], theirs[1]))
@@ -263,8 +281,7 @@ def main():
         os.mkdir(libdir)
         os.symlink(os.path.realpath(opts.real_lib), os.path.join(libdir, "libnanomsg.so.5"))
         env = dict(os.environ, LD_LIBRARY_PATH=libdir)
-        tools = Tools(os.path.abspath(opts.ours), opts.nanocat, env, tmp)
-        files = format_messages(tmp)
+        tools = Tools(os.path.abspath(opts.ours), opts.nanocat, env, tmp, opts.real_lib)
         jobs = []
         with concurrent.futures.ThreadPoolExecutor(opts.jobs) as pool:
             for pair, transport, ours_first, first_binds in itertools.product(
@@ -272,7 +289,7 @@ def main():
                 jobs.append(pool.submit(talk_case, tools, pair, transport, ours_first, first_binds))
             for fmt in ([], ["--raw"], ["--ascii"], ["--quoted"], ["--msgpack"], ["--hex"],
                         ["-A"], ["-Q"], ["--format", "hex"], ["--hex", "-Q"]):
-                jobs.append(pool.submit(format_case, tools, fmt, files))
+                jobs.append(pool.submit(format_case, tools, fmt))
             for args, same in USAGE:
                 jobs.append(pool.submit(usage_case, tools, args, same))
             failed = 0
