@@ -1,6 +1,7 @@
 /* PAIR over inproc, ipc and tcp: both directions, truncation, zero-copy
-   chunks, scatter/gather, readiness fds, nn_poll, statistics, endpoints
-   shut down, connect before bind, and a peer that goes away and returns. */
+   chunks, scatter/gather, readiness fds (also for messages that came
+   before the fd was asked for), nn_poll, statistics, endpoints shut down,
+   connect before bind, and a peer that goes away and returns. */
 #include "testutil.h"
 #include <poll.h>
 #include <unistd.h>
@@ -170,6 +171,41 @@ static void reconnect (const char *url)
     CHECK (nn_close (a) == 0 && nn_close (b) == 0);
 }
 
+/* Messages that arrived while nobody was receiving show on a readiness fd
+   asked for only after they came, and on nn_poll: a receiver that waits
+   on the fd must not wait for a message already there. */
+static void arrived_before_the_fd (const char *url, int use_poll)
+{
+    int a, b, fd, i;
+    char buf [8];
+    struct pollfd p;
+    struct nn_pollfd np;
+    a = pair_socket ();
+    b = pair_socket ();
+    REQUIRE (nn_bind (b, url) >= 0);
+    REQUIRE (nn_connect (a, url) >= 0);
+    wait_connections (b, 1);
+    /* Received from once: later messages are read as the receiver asks. */
+    CHECK (nn_send (a, "0", 1, 0) == 1);
+    CHECK (nn_recv (b, buf, sizeof buf, 0) == 1);
+    CHECK (nn_send (a, "1", 1, 0) == 1 && nn_send (a, "2", 1, 0) == 1 && nn_send (a, "3", 1, 0) == 1);
+    usleep (50000);
+    if (use_poll) {
+        np.fd = b;
+        np.events = NN_POLLIN;
+        CHECK (nn_poll (&np, 1, 1000) == 1 && np.revents == NN_POLLIN);
+    } else {
+        REQUIRE (get_int (b, NN_SOL_SOCKET, NN_RCVFD, &fd) == 0);
+        p.fd = fd;
+        p.events = POLLIN;
+        CHECK (poll (&p, 1, 1000) == 1);
+    }
+    for (i = 1; i <= 3; i++)
+        CHECK (nn_recv (b, buf, sizeof buf, NN_DONTWAIT) == 1 && buf [0] == '0' + i);
+    CHECK (nn_close (a) == 0);
+    CHECK (nn_close (b) == 0);
+}
+
 int main (void)
 {
     char ipc [64], tcp [64];
@@ -182,5 +218,9 @@ int main (void)
     reconnect ("inproc://pair-again");
     reconnect (ipc);
     reconnect (tcp);
+    arrived_before_the_fd ("inproc://pair-fd", 0);
+    arrived_before_the_fd ("inproc://pair-poll", 1);
+    arrived_before_the_fd (ipc, 0);
+    arrived_before_the_fd (tcp, 1);
     return test_result ("pair");
 }

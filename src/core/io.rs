@@ -66,6 +66,38 @@ impl Socket {
         Ok(state)
     }
 
+    /// Sleeps until a delivery wakes the receiver. Pipes that keep what
+    /// arrives for a receiver's `pull` (inproc) are told that one sleeps,
+    /// so that they deliver at once, and are read once more first: a
+    /// message may have come before they knew.
+    // Releases and retakes the socket lock.
+    fn sleep_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>, wait: Wait) -> std::result::Result<MutexGuard<'a, State>, Error> {
+        let pipes = match wait {
+            Wait::Until(_) if !state.io_reads => pullable(&state),
+            _ => Vec::new(),
+        };
+        if pipes.is_empty() {
+            return self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters);
+        }
+        for pipe in &pipes {
+            pipe.set_watched(true);
+        }
+        drop(state);
+        for pipe in &pipes {
+            pipe.pull();
+        }
+        let state = self.lock();
+        let woken = if state.inbox.is_empty() && state.closed.is_none() {
+            self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters)
+        } else {
+            Ok(state)
+        };
+        for pipe in &pipes {
+            pipe.set_watched(false);
+        }
+        woken
+    }
+
     /// Sends one message (`nn_send`). On failure the message comes back to
     /// the caller, who still owns it.
     pub fn send(&self, mut msg: Msg, dontwait: bool) -> std::result::Result<(), (Msg, Error)> {
@@ -253,7 +285,7 @@ impl Socket {
                     pulled = false;
                     woken
                 }
-                Ok(Err(unwatched)) => match self.wait_once(unwatched, &self.can_recv, wait, |s| &mut s.recv_waiters) {
+                Ok(Err(unwatched)) => match self.sleep_for_arrival(unwatched, wait) {
                     Ok(s) => s,
                     Err(Error::TimedOut) if protocol_deadline_passed() => self.lock(),
                     Err(e) => return Err(e),

@@ -5,11 +5,23 @@
 use std::collections::VecDeque;
 
 use super::msg::Msg;
-use super::socket::{PipeEntry, Socket};
+use super::socket::{PipeEntry, Socket, State};
 use super::watch::Sleepers;
 use super::stats::Stat;
 use crate::protocol::Arrival;
 use crate::transport::pipe::{Pipe, PipeId, PipeOwner};
+
+impl Socket {
+    /// Hands a message that came on pipe `id` to the protocol, and queues
+    /// it if the protocol keeps it.
+    pub(super) fn queue_arrival(&self, state: &mut State, id: PipeId, msg: Msg, priority: u8) {
+        match state.routing.received(id, msg) {
+            Arrival::Queue(msg) => state.inbox.push(msg, priority),
+            Arrival::Filtered => {}
+            Arrival::Dropped => self.stats.add(Stat::DroppedMessages, 1),
+        }
+    }
+}
 
 impl PipeOwner for Socket {
     fn attach(&self, pipe: Pipe) -> bool {
@@ -55,11 +67,7 @@ impl PipeOwner for Socket {
                 }
             }
             let msg = msgs.pop_front().expect("front exists");
-            match state.routing.received(id, msg) {
-                Arrival::Queue(msg) => state.inbox.push(msg, priority),
-                Arrival::Filtered => {}
-                Arrival::Dropped => self.stats.add(Stat::DroppedMessages, 1),
-            }
+            self.queue_arrival(&mut state, id, msg, priority);
         }
         if !state.inbox.is_empty() {
             self.arrivals.fetch_add(1, std::sync::atomic::Ordering::Release);

@@ -43,6 +43,13 @@ fn watchable(state: &State) -> bool {
         && state.pipes.values().all(|e| e.pipe.ops.fd().is_some())
 }
 
+/// Whether every pipe is one that buffers what arrives until a receiver
+/// pulls it and has no fd (inproc): a receiver sleeps on the condition
+/// variable, and such pipes deliver at once while it does.
+fn pulled_without_fds(state: &State) -> bool {
+    !state.pipes.is_empty() && state.pipes.values().all(|e| e.pipe.ops.fd().is_none() && e.pipe.ops.pulls())
+}
+
 /// The pipes a receiver can read on its own thread (`PipeOps::pull`).
 pub(super) fn pullable(state: &State) -> Vec<Arc<dyn PipeOps>> {
     state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect()
@@ -121,8 +128,8 @@ impl Socket {
 
     /// Decides who reads the pipes as bytes arrive: the receivers
     /// themselves (`pull`, and `watch` when they would sleep) once the
-    /// socket is received from, while they can watch every pipe and
-    /// nothing else waits on readiness (no NN_RCVFD handed out, no
+    /// socket is received from, while they can watch every pipe (or all
+    /// are inproc) and nothing else waits on readiness (no NN_RCVFD handed out, no
     /// nn_poll, no nn_device); else the I/O thread. Receivers reading
     /// spare the I/O thread a wake-up per arrival, and the sender the
     /// cost of waking it. A socket nobody receives from still reads at
@@ -132,13 +139,18 @@ impl Socket {
     pub(super) fn update_io_reads(&self, state: &mut State, added: Option<PipeId>) {
         let receivers_read = state.received
             && self.signals.get().is_none()
-            && watchable(state)
-            && self.kick_signal().is_some();
+            && (pulled_without_fds(state) || (watchable(state) && self.kick_signal().is_some()));
         let io_reads = !receivers_read;
         if io_reads != state.io_reads {
             state.io_reads = io_reads;
-            for entry in state.pipes.values() {
-                entry.pipe.ops.set_io_reads(io_reads);
+            let pipes: Vec<(PipeId, u8, Arc<dyn PipeOps>)> =
+                state.pipes.iter().map(|(id, e)| (*id, e.pipe.recv_priority, e.pipe.ops.clone())).collect();
+            for (id, priority, pipe) in pipes {
+                pipe.set_io_reads(io_reads);
+                // What waited for a receiver's pull must show now.
+                for msg in pipe.take_buffered() {
+                    self.queue_arrival(state, id, msg, priority);
+                }
             }
         } else if let Some(entry) = added.and_then(|id| state.pipes.get(&id)) {
             entry.pipe.ops.set_io_reads(io_reads);

@@ -56,8 +56,7 @@ pub trait PipeOps: Send + Sync {
     /// receiver's thread, without locks; the pipe may read and deliver
     /// right there.
     fn resume(&self);
-    /// Whether `pull` can find anything: pipes that deliver as they
-    /// receive (inproc) never can.
+    /// Whether `pull` can find anything.
     fn pulls(&self) -> bool {
         false
     }
@@ -79,6 +78,13 @@ pub trait PipeOps: Send + Sync {
     /// watch it themselves (`false`): then it wakes only for a hang-up.
     fn set_io_reads(&self, reads: bool) {
         let _ = reads;
+    }
+    /// What has arrived and waits for a `pull`, taken out to be queued by
+    /// the socket itself: it calls this, with its lock held, on switching
+    /// the pipe to `set_io_reads(true)`. Pipes the I/O thread reads have
+    /// nothing to give (the edge they get on the switch makes them read).
+    fn take_buffered(&self) -> VecDeque<Msg> {
+        VecDeque::new()
     }
     /// Bytes accepted but not yet handed to the kernel or the peer.
     fn unsent(&self) -> usize;
