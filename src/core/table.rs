@@ -2,8 +2,15 @@
 //! sockets. Fresh ids count up from 0; a freed id is reused first (last
 //! freed, first reused), as nanomsg does. `terminate` (nn_term) closes every
 //! socket with ETERM and refuses new ones from then on.
+//!
+//! Every call of the C API looks its socket up. A thread remembers the
+//! sockets it used last, and finds them again without the table's lock
+//! while no socket has closed since: two threads working one socket each
+//! (an inproc sender and its receiver) then share no lock to look up.
 
-use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard, Weak};
 
 use super::error::{Error, Result};
 use super::ready::ReadySignal;
@@ -25,10 +32,31 @@ pub struct TableHold<'a> {
     _guard: RwLockWriteGuard<'a, Slots>,
 }
 
+/// Sockets a thread remembers.
+const REMEMBERED: usize = 4;
+
+/// A socket a thread found in a table.
+struct Remembered {
+    /// The table's address, and how many closes it had seen then.
+    table: usize,
+    closes: u64,
+    id: i32,
+    socket: Weak<Socket>,
+}
+
+thread_local! {
+    /// The sockets this thread looked up last, the newest first. Weak:
+    /// remembering a socket does not keep it (and its fds) alive.
+    static REMEMBER: RefCell<Vec<Remembered>> = const { RefCell::new(Vec::new()) };
+}
+
 /// A table of sockets.
 #[derive(Debug, Default)]
 pub struct SocketTable {
     slots: RwLock<Slots>,
+    /// Counts closes (and `terminate`): a socket a thread remembers from
+    /// before one may be gone, or its id another socket's.
+    closes: AtomicU64,
     /// Raised by `terminate`, so that `nn_poll` can wake on it.
     term_signal: OnceLock<ReadySignal>,
 }
@@ -76,14 +104,32 @@ impl SocketTable {
     }
 
     /// The open socket with this id; EBADF if there is none.
-    // Takes the table lock (shared).
+    // Takes the table lock (shared), unless the thread remembers the socket.
     pub fn get(&self, id: i32) -> Result<Arc<Socket>> {
-        let slots = self.read();
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| slots.sockets.get(i))
-            .and_then(|s| s.clone())
-            .ok_or(Error::BadSocket)
+        let table = self as *const SocketTable as usize;
+        let closes = self.closes.load(Ordering::Acquire);
+        let remembered = REMEMBER.try_with(|r| {
+            let r = r.borrow();
+            r.iter().find(|s| s.table == table && s.id == id && s.closes == closes).and_then(|s| s.socket.upgrade())
+        });
+        if let Ok(Some(socket)) = remembered {
+            return Ok(socket);
+        }
+        let socket = {
+            let slots = self.read();
+            usize::try_from(id)
+                .ok()
+                .and_then(|i| slots.sockets.get(i))
+                .and_then(|s| s.clone())
+                .ok_or(Error::BadSocket)?
+        };
+        let _ = REMEMBER.try_with(|r| {
+            let mut r = r.borrow_mut();
+            r.retain(|s| s.table != table || (s.id != id && s.closes == closes));
+            r.truncate(REMEMBERED - 1);
+            r.insert(0, Remembered { table, closes, id, socket: Arc::downgrade(&socket) });
+        });
+        Ok(socket)
     }
 
     /// Closes a socket (`nn_close`): its id is freed at once, and calls
@@ -95,6 +141,7 @@ impl SocketTable {
             let i = usize::try_from(id).map_err(|_| Error::BadSocket)?;
             let socket = slots.sockets.get_mut(i).and_then(Option::take).ok_or(Error::BadSocket)?;
             slots.free.push(i);
+            self.closes.fetch_add(1, Ordering::Release);
             socket
         };
         socket.close(Error::BadSocket);
@@ -109,6 +156,7 @@ impl SocketTable {
             let mut slots = self.write();
             slots.terminated = true;
             slots.free.clear();
+            self.closes.fetch_add(1, Ordering::Release);
             slots.sockets.iter_mut().filter_map(Option::take).collect()
         };
         for socket in sockets {
@@ -156,6 +204,22 @@ mod tests {
         assert_eq!(t.create(AF_SP, 16), Ok(4));
         assert_eq!(t.close(9).err(), Some(Error::BadSocket));
         assert_eq!(t.get(-1).err(), Some(Error::BadSocket));
+    }
+
+    #[test]
+    fn a_remembered_socket_is_forgotten_when_its_id_is_reused() {
+        let t = SocketTable::new();
+        let id = t.create(AF_SP, 16).unwrap();
+        let first = t.get(id).unwrap();
+        assert!(Arc::ptr_eq(&first, &t.get(id).unwrap()), "found again");
+        t.close(id).unwrap();
+        assert_eq!(t.get(id).err(), Some(Error::BadSocket));
+        assert_eq!(t.create(AF_SP_RAW, 16), Ok(id));
+        let second = t.get(id).unwrap();
+        assert!(!Arc::ptr_eq(&first, &second) && second.is_raw());
+        drop(first);
+        let other = SocketTable::new();
+        assert_eq!(other.get(id).err(), Some(Error::BadSocket), "another table's socket");
     }
 
     #[test]
