@@ -4,7 +4,7 @@
 //! that finds nothing reads its pipes itself once before it sleeps: a
 //! thread wake-up costs more than the read.
 
-use std::sync::{Condvar, MutexGuard};
+use std::sync::{Arc, Condvar, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::error::{Error, Result};
@@ -74,16 +74,16 @@ impl Socket {
     fn sleep_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>, wait: Wait) -> std::result::Result<MutexGuard<'a, State>, Error> {
         let pipes = match wait {
             Wait::Until(_) if !state.io_reads => pullable(&state),
-            _ => Vec::new(),
+            _ => Arc::new([]),
         };
         if pipes.is_empty() {
             return self.wait_once(state, &self.can_recv, wait, |s| &mut s.recv_waiters);
         }
-        for pipe in &pipes {
+        for pipe in pipes.iter() {
             pipe.set_watched(true);
         }
         drop(state);
-        for pipe in &pipes {
+        for pipe in pipes.iter() {
             pipe.pull();
         }
         let state = self.lock();
@@ -92,7 +92,7 @@ impl Socket {
         } else {
             Ok(state)
         };
-        for pipe in &pipes {
+        for pipe in pipes.iter() {
             pipe.set_watched(false);
         }
         woken
@@ -217,13 +217,13 @@ impl Socket {
             }
             // Pulled before the protocol's check: what has arrived counts
             // (a late reply is dropped) even when the call fails.
-            if state.inbox.is_empty() && !pulled && state.pipes.values().any(|e| e.pipe.ops.pulls()) {
+            if state.inbox.is_empty() && !pulled && !state.pulled.is_empty() {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
                 pulled = true;
                 let pipes = pullable(&state);
                 drop(state);
-                for pipe in pipes {
+                for pipe in pipes.iter() {
                     pipe.pull();
                 }
                 state = self.lock();

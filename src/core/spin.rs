@@ -88,7 +88,7 @@ impl Socket {
         drop(state);
         let until = Instant::now() + SPIN;
         while self.arrivals.load(Ordering::Acquire) == seen && Instant::now() < until {
-            for pipe in &pipes {
+            for pipe in pipes.iter() {
                 pipe.pull();
             }
             if pipes.is_empty() {

@@ -51,7 +51,12 @@ fn pulled_without_fds(state: &State) -> bool {
 }
 
 /// The pipes a receiver can read on its own thread (`PipeOps::pull`).
-pub(super) fn pullable(state: &State) -> Vec<Arc<dyn PipeOps>> {
+pub(super) fn pullable(state: &State) -> Arc<[Arc<dyn PipeOps>]> {
+    state.pulled.clone()
+}
+
+/// Finds the pipes for `pullable` (when pipes come or go).
+pub(super) fn pulled(state: &State) -> Arc<[Arc<dyn PipeOps>]> {
     state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect()
 }
 
