@@ -14,14 +14,26 @@ use std::collections::TryReserveError;
 use std::sync::Arc;
 
 pub mod pool {
-    //! A small process-wide stock of large message buffers.
+    //! Message buffers kept for reuse. Small ones are handed between
+    //! threads: a message is usually made on one thread (its sender's,
+    //! or the one that read it) and dropped on another (its receiver's),
+    //! which the allocator serves slowly (its per-thread caches empty on
+    //! one side and overflow on the other, and the rest takes a lock that
+    //! both threads then fight over). Large ones are kept because freeing
+    //! and re-allocating 64 KiB makes the allocator hand memory back to
+    //! the kernel and take it again, a page fault per 4 KiB.
 
     use std::collections::TryReserveError;
-    use std::sync::Mutex;
+    use std::sync::{Mutex, OnceLock};
 
-    /// Buffers smaller than this are left to the allocator.
-    const SMALLEST: usize = 16 * 1024;
-    /// Bytes the stock may hold in all.
+    use crossbeam_queue::ArrayQueue;
+
+    /// Small buffers come in these capacities (a request is rounded up to
+    /// the next one), each class with a lock-free stock of `CLASS_STOCK`
+    /// (2 MiB in all at most).
+    const CLASSES: [usize; 8] = [128, 256, 512, 1024, 2048, 4096, 8192, 16 * 1024];
+    const CLASS_STOCK: usize = 64;
+    /// Bytes the stock of larger buffers may hold in all.
     const STOCK_BYTES: usize = 16 * 1024 * 1024;
 
     struct Stock {
@@ -31,18 +43,31 @@ pub mod pool {
 
     static STOCK: Mutex<Stock> = Mutex::new(Stock { buffers: Vec::new(), bytes: 0 });
 
-    /// An empty buffer with room for `capacity` bytes, reused if the stock
-    /// has one that is not much larger.
+    fn small_stocks() -> &'static [ArrayQueue<Vec<u8>>] {
+        static SMALL: OnceLock<Vec<ArrayQueue<Vec<u8>>>> = OnceLock::new();
+        SMALL.get_or_init(|| CLASSES.iter().map(|_| ArrayQueue::new(CLASS_STOCK)).collect())
+    }
+
+    /// An empty buffer with room for `capacity` bytes: a small one of the
+    /// next class up, reused if its stock has one; a large one reused if
+    /// the stock has one that is not much larger.
     pub fn take(capacity: usize) -> Result<Vec<u8>, TryReserveError> {
-        if capacity >= SMALLEST {
-            let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());
-            let fits = |b: &Vec<u8>| b.capacity() >= capacity && b.capacity() <= capacity.saturating_mul(2);
-            if let Some(i) = stock.buffers.iter().rposition(fits) {
-                let buf = stock.buffers.swap_remove(i);
-                stock.bytes -= buf.capacity();
+        if let Some(class) = CLASSES.iter().position(|&c| c >= capacity) {
+            if let Some(buf) = small_stocks()[class].pop() {
                 return Ok(buf);
             }
+            let mut buf = Vec::new();
+            buf.try_reserve_exact(CLASSES[class])?;
+            return Ok(buf);
         }
+        let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let fits = |b: &Vec<u8>| b.capacity() >= capacity && b.capacity() <= capacity.saturating_mul(2);
+        if let Some(i) = stock.buffers.iter().rposition(fits) {
+            let buf = stock.buffers.swap_remove(i);
+            stock.bytes -= buf.capacity();
+            return Ok(buf);
+        }
+        drop(stock);
         let mut buf = Vec::new();
         buf.try_reserve_exact(capacity)?;
         Ok(buf)
@@ -58,10 +83,17 @@ pub mod pool {
         StockHold { _guard: STOCK.lock().unwrap_or_else(|e| e.into_inner()) }
     }
 
-    /// Keeps a buffer for reuse, if it is large and the stock has room.
+    /// Keeps a buffer for reuse: one of a small class while its stock has
+    /// room, or a large one while the stock's bytes allow.
     pub fn give(mut buf: Vec<u8>) {
         let cap = buf.capacity();
-        if cap < SMALLEST {
+        if let Some(class) = CLASSES.iter().position(|&c| c == cap) {
+            buf.clear();
+            let _ = small_stocks()[class].push(buf);
+            return;
+        }
+        if cap <= CLASSES[CLASSES.len() - 1] {
+            // Not of a class (a chunk from nn_allocmsg): freed.
             return;
         }
         let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());
@@ -262,5 +294,18 @@ mod pool_tests {
         drop(a);
         let b = Body::copy_from(&[8u8; 65536], 32).unwrap();
         assert_eq!(b.as_slice().as_ptr(), first);
+    }
+
+    #[test]
+    fn small_buffers_come_in_classes_and_are_reused() {
+        let a = pool::take(3000).unwrap();
+        assert_eq!(a.capacity(), 4096);
+        let first = a.as_ptr();
+        pool::give(a);
+        let b = pool::take(4000).unwrap();
+        assert_eq!((b.as_ptr(), b.len()), (first, 0));
+        let odd = Vec::with_capacity(3000);
+        pool::give(odd);
+        assert_eq!(pool::take(10).unwrap().capacity(), 128);
     }
 }
