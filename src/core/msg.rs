@@ -93,7 +93,7 @@ pub mod pool {
             return;
         }
         if cap <= CLASSES[CLASSES.len() - 1] {
-            // Not of a class (a chunk from nn_allocmsg): freed.
+            // Small but of no class (not made by `take`): freed.
             return;
         }
         let mut stock = STOCK.lock().unwrap_or_else(|e| e.into_inner());

@@ -382,8 +382,7 @@ impl StreamConn {
             match written {
                 Ok(n) => out.advance(n),
                 Err(Errno::AGAIN) => {
-                    out.stalled = true;
-                    self.watch_for(|interest| interest.write = true);
+                    self.stall(out);
                     break;
                 }
                 Err(Errno::INTR) => continue,
@@ -468,9 +467,8 @@ impl StreamConn {
         };
         if written < frame.len() {
             // The kernel refused the rest: its next writable edge flushes it.
-            out.stalled = true;
             out.push(frame, written);
-            self.watch_for(|interest| interest.write = true);
+            self.stall(out);
         }
         Ok(epoch)
     }
@@ -526,8 +524,7 @@ impl StreamConn {
             match written {
                 Ok(n) => out.advance(n),
                 Err(Errno::AGAIN) => {
-                    out.stalled = true;
-                    self.watch_for(|interest| interest.write = true);
+                    self.stall(&mut out);
                     break;
                 }
                 Err(_) => return Err(()),
@@ -538,6 +535,13 @@ impl StreamConn {
             self.watch_for(|interest| interest.write = false);
         }
         Ok(self.room_made(&mut out))
+    }
+
+    /// The kernel took no more: the queue waits for the next writable
+    /// edge (senders stop writing it themselves until then).
+    fn stall(&self, out: &mut Output) {
+        out.stalled = true;
+        self.watch_for(|interest| interest.write = true);
     }
 
     /// Changes what the I/O thread watches the fd for. Re-armed, epoll
