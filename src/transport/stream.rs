@@ -25,7 +25,7 @@
 use std::collections::VecDeque;
 use std::io::IoSlice;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
@@ -161,6 +161,8 @@ pub struct StreamConn {
     /// Held for a whole read-and-deliver cycle, so that two threads never
     /// hand this pipe's messages to the socket out of order.
     reader: Mutex<()>,
+    /// Reads that brought bytes: a send that follows one is not corked.
+    reads: AtomicU64,
     /// Someone found `reader` taken and wants its holder to read again.
     read_wanted: AtomicBool,
     /// Someone found `output` taken and wants its holder to flush.
@@ -232,6 +234,7 @@ impl StreamConn {
             attached: AtomicBool::new(false),
             output: Mutex::default(),
             reader: Mutex::new(()),
+            reads: AtomicU64::new(0),
             read_wanted: AtomicBool::new(false),
             flush_wanted: AtomicBool::new(false),
             watched: AtomicBool::new(false),
@@ -356,7 +359,7 @@ impl StreamConn {
     /// try again.
     fn write_queue(&self, out: &mut Output) -> Result<Option<u64>, ()> {
         self.write_out(out)?;
-        out.last_write = Some(Instant::now());
+        self.wrote(out, Instant::now());
         Ok(self.room_made(out))
     }
 
@@ -429,9 +432,13 @@ impl StreamConn {
         // behind such frames a send is batched anyway.
         let now = (!out.busy()).then(Instant::now);
         if now.is_some_and(|now| {
-            frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|t| now.duration_since(t) < CORK_WINDOW))
+            frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|(t, reads)| {
+                now.duration_since(t) < CORK_WINDOW && reads == self.reads.load(Ordering::Relaxed)
+            }))
         }) {
-            // Sends follow each other closely: batch them.
+            // Sends follow each other closely, and the peer did not answer
+            // in between (a ping-pong's next request goes at once): batch
+            // them.
             out.push(frame, 0);
             self.schedule_flush(out);
             return Ok(None);
@@ -455,7 +462,7 @@ impl StreamConn {
             out.push(frame, 0);
             return Ok(epoch);
         }
-        out.last_write = Some(now.unwrap_or_else(Instant::now));
+        self.wrote(out, now.unwrap_or_else(Instant::now));
         let written = loop {
             let [a, b, c] = frame.parts();
             match write_frames(&self.fd, &[IoSlice::new(a), IoSlice::new(b), IoSlice::new(c)]) {
@@ -530,11 +537,16 @@ impl StreamConn {
                 Err(_) => return Err(()),
             }
         }
-        out.last_write = Some(Instant::now());
+        self.wrote(&mut out, Instant::now());
         if out.is_empty() {
             self.watch_for(|interest| interest.write = false);
         }
         Ok(self.room_made(&mut out))
+    }
+
+    /// Notes a write to the kernel at `at` (see `Output::last_write`).
+    fn wrote(&self, out: &mut Output, at: Instant) {
+        out.last_write = Some((at, self.reads.load(Ordering::Relaxed)));
     }
 
     /// The kernel took no more: the queue waits for the next writable
@@ -689,7 +701,9 @@ impl StreamConn {
             let full = *full;
             match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(body)) {
                 Ok(0) => return Err(Some(Stat::BrokenConnections)),
-                Ok(_) => {}
+                Ok(_) => {
+                    self.reads.fetch_add(1, Ordering::Relaxed);
+                }
                 Err(Errno::AGAIN) => return Ok(false),
                 Err(Errno::INTR) => return Ok(true),
                 Err(_) => return Err(Some(Stat::BrokenConnections)),
@@ -747,6 +761,7 @@ impl StreamConn {
         match rustix::io::read(&self.fd, &mut inp.buf[inp.end..to]) {
             Ok(0) => Err(Some(Stat::BrokenConnections)),
             Ok(n) => {
+                self.reads.fetch_add(1, Ordering::Relaxed);
                 inp.end += n;
                 if self.phase() == HANDSHAKE {
                     match self.ctx.ws {

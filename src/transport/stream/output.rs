@@ -112,8 +112,9 @@ pub(super) struct Output {
     queue: VecDeque<Queued>,
     /// A flush is scheduled on the reactor for corked frames.
     pub flush_pending: bool,
-    /// When a write last went to the kernel.
-    pub last_write: Option<Instant>,
+    /// When a write last went to the kernel, and how many reads the
+    /// connection had made then.
+    pub last_write: Option<(Instant, u64)>,
     /// Unwritten bytes in `queue` (and in a batch being written).
     pub bytes: usize,
     /// A send was refused as Full since the last `writable`.
