@@ -24,6 +24,7 @@ pub mod pool {
     //! the kernel and take it again, a page fault per 4 KiB.
 
     use std::collections::TryReserveError;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, OnceLock};
 
     use crossbeam_queue::ArrayQueue;
@@ -43,9 +44,25 @@ pub mod pool {
 
     static STOCK: Mutex<Stock> = Mutex::new(Stock { buffers: Vec::new(), bytes: 0 });
 
-    fn small_stocks() -> &'static [ArrayQueue<Vec<u8>>] {
+    /// Set in a child process after fork(): the small stocks it inherited
+    /// may hold a slot that a thread of the parent was filling or emptying
+    /// at the fork, which no thread of the child will ever finish (and the
+    /// next to use that slot would wait for it for ever). A child leaves
+    /// them alone and allocates.
+    static INHERITED: AtomicBool = AtomicBool::new(false);
+
+    /// The small stocks, if this process may use them.
+    fn small_stocks() -> Option<&'static [ArrayQueue<Vec<u8>>]> {
         static SMALL: OnceLock<Vec<ArrayQueue<Vec<u8>>>> = OnceLock::new();
-        SMALL.get_or_init(|| CLASSES.iter().map(|_| ArrayQueue::new(CLASS_STOCK)).collect())
+        if INHERITED.load(Ordering::Relaxed) {
+            return None;
+        }
+        Some(SMALL.get_or_init(|| CLASSES.iter().map(|_| ArrayQueue::new(CLASS_STOCK)).collect()))
+    }
+
+    /// Called in a child process just after fork(): see `INHERITED`.
+    pub fn forked_child() {
+        INHERITED.store(true, Ordering::Relaxed);
     }
 
     /// An empty buffer with room for `capacity` bytes: a small one of the
@@ -53,7 +70,7 @@ pub mod pool {
     /// the stock has one that is not much larger.
     pub fn take(capacity: usize) -> Result<Vec<u8>, TryReserveError> {
         if let Some(class) = CLASSES.iter().position(|&c| c >= capacity) {
-            if let Some(buf) = small_stocks()[class].pop() {
+            if let Some(buf) = small_stocks().and_then(|stocks| stocks[class].pop()) {
                 return Ok(buf);
             }
             let mut buf = Vec::new();
@@ -88,8 +105,10 @@ pub mod pool {
     pub fn give(mut buf: Vec<u8>) {
         let cap = buf.capacity();
         if let Some(class) = CLASSES.iter().position(|&c| c == cap) {
-            buf.clear();
-            let _ = small_stocks()[class].push(buf);
+            if let Some(stocks) = small_stocks() {
+                buf.clear();
+                let _ = stocks[class].push(buf);
+            }
             return;
         }
         if cap <= CLASSES[CLASSES.len() - 1] {

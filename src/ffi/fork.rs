@@ -5,7 +5,8 @@
 //! the socket table, the buffer stock, the chunk registry) are taken just
 //! before fork() and released just after it, in parent and child alike,
 //! in the order the library nests them. (The child also starts its own
-//! I/O thread: see the reactor.)
+//! I/O thread: see the reactor, and leaves the lock-free buffer stocks
+//! alone: see `msg::pool`.)
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -36,6 +37,11 @@ extern "C" fn before_fork() {
     HELD.with(|h| *h.borrow_mut() = Some(held));
 }
 
+extern "C" fn after_fork_in_child() {
+    msg::pool::forked_child();
+    after_fork();
+}
+
 extern "C" fn after_fork() {
     // Released in the reverse order.
     if let Some(mut held) = HELD.with(|h| h.borrow_mut().take()) {
@@ -49,6 +55,6 @@ pub fn watch_forks() {
     ONCE.call_once(|| {
         // SAFETY: the handlers only take and drop the library's own locks,
         // on the forking thread (and in the child, its copy of it).
-        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork)) };
+        unsafe { libc::pthread_atfork(Some(before_fork), Some(after_fork), Some(after_fork_in_child)) };
     });
 }
