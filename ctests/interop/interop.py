@@ -40,12 +40,14 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import testports  # noqa: E402  (ctests/testports.py)
 
 SKIP = 77
 PEER_TIMEOUT = 30         # seconds for the programs of one case to finish
@@ -57,8 +59,6 @@ NANOCAT_RECV_TIMEOUT = 2  # --recv-timeout of the nanocats that only receive
 NANOCAT_INTERVAL = "0.2"  # --interval of the nanocats that send
 # Below Linux's default ephemeral range (32768-60999), so that no outgoing
 # connection holds one of them; the pid spreads concurrent runs apart.
-PORT_BASE = 20000 + os.getpid() % 10000
-PORT_LIMIT = 32000
 TRANSPORTS = ("tcp", "ipc", "ws")
 WS_PATH = "/sp"           # the path of the ws addresses that have one
 
@@ -172,31 +172,17 @@ class Addresses:
     def __init__(self, tmp):
         self.tmp = tmp
         self.lock = threading.Lock()
-        self.port = PORT_BASE
+        self.tcp = testports.Ports()
         self.n = 0
-
-    def _free_port(self):
-        # Called with the lock held.  A port some other program holds is
-        # skipped rather than fought over.
-        for _ in range(PORT_LIMIT - 20000):
-            port = self.port
-            self.port = self.port + 1 if self.port + 1 < PORT_LIMIT else 20000
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-                try:
-                    s.bind(("127.0.0.1", port))
-                    return port
-                except OSError:
-                    continue
-        raise RuntimeError("no free tcp port between 20000 and %d" % PORT_LIMIT)
 
     def new(self, transport, path=""):
         """An address; `path` only for ws, where it follows the port."""
         with self.lock:
             self.n += 1
             if transport == "tcp":
-                return "tcp://127.0.0.1:%d" % self._free_port()
+                return "tcp://127.0.0.1:%d" % self.tcp.new()
             if transport == "ws":
-                return "ws://127.0.0.1:%d%s" % (self._free_port(), path)
+                return "ws://127.0.0.1:%d%s" % (self.tcp.new(), path)
             return "ipc://%s/s%d.ipc" % (self.tmp, self.n)
 
     def workdir(self):

@@ -33,6 +33,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from testports import Ports  # noqa: E402  (ctests/testports.py)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SKIP = 77
 PACKAGES = ["pynng", "websockets"]
@@ -42,8 +45,6 @@ PEER_TIMEOUT = 30          # seconds for one case
 TIMEOUT_MS = 10000         # pynng's send and receive timeouts, as peer.c's
 STOP_TIMEOUT = 5
 WS_PATH = "/sp"
-PORT_BASE = 20000 + os.getpid() % 10000
-PORT_LIMIT = 32000
 
 log_lock = threading.Lock()
 
@@ -318,26 +319,6 @@ UNTIL_STOPPED = {"pub"}
 
 
 # ---- the cases -------------------------------------------------------------------------
-
-class Ports:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.port = PORT_BASE
-
-    def new(self):
-        import socket
-        with self.lock:
-            for _ in range(PORT_LIMIT - 20000):
-                port = self.port
-                self.port = port + 1 if port + 1 < PORT_LIMIT else 20000
-                with socket.socket() as probe:
-                    try:
-                        probe.bind(("127.0.0.1", port))
-                        return port
-                    except OSError:
-                        continue
-        raise RuntimeError("no free tcp port")
-
 
 def mapped_libnanomsg(text):
     for line in text.splitlines():

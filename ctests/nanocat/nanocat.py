@@ -26,12 +26,14 @@ import ctypes
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from testports import Ports  # noqa: E402  (ctests/testports.py)
 
 SKIP = 77
 AF_SP, NN_PUSH, NN_SOL_SOCKET, NN_SNDTIMEO = 1, 80, 0, 4
@@ -39,24 +41,7 @@ LINES = 3            # lines each receiving side must print
 WAIT = 8             # seconds to wait for them
 INTERVAL = "0.2"     # --interval of the sending sides
 RECV_TIMEOUT = "1"   # whole seconds: Debian's nanocat drops fractions
-# Below Linux's ephemeral range; the pid keeps concurrent runs apart.
-PORT_BASE = 20000 + os.getpid() % 10000
-_ports = itertools.count(PORT_BASE)
-_ports_lock = threading.Lock()
-
-
-def next_port():
-    """The next port no socket holds, not even one in TIME_WAIT from an
-    earlier test (Debian's nanocat binds without SO_REUSEADDR)."""
-    with _ports_lock:
-        while True:
-            port = next(_ports)
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                    return port
-                except OSError:
-                    continue
+PORTS = Ports()
 
 
 class Tools:
@@ -159,7 +144,7 @@ PAIRS = {
 def talk_case(tools, pair, transport, ours_first, first_binds):
     first, first_wants, second, second_wants = PAIRS[pair]
     if transport == "tcp":
-        addr = "tcp://127.0.0.1:%d" % next_port()
+        addr = "tcp://127.0.0.1:%d" % PORTS.new()
     else:
         addr = "ipc://" + tempfile.mktemp(prefix="nc", suffix=".ipc", dir=tools.tmp)
     who = ("ours", "debian") if ours_first else ("debian", "ours")
@@ -195,7 +180,7 @@ FORMAT_MESSAGES = [bytes(range(256)), b"hello \"world\"\\\n\r\t", b"", bytes(ran
 
 def receive_all(tools, who, fmt, bodies):
     """What `who`'s PULL prints in format `fmt` for `bodies`."""
-    port = next_port()
+    port = PORTS.new()
     pull = start(tools, who, ["--pull", "-L", str(port), "--recv-timeout", RECV_TIMEOUT] + fmt, stderr=subprocess.PIPE)
     try:
         time.sleep(0.2)
