@@ -75,22 +75,34 @@ impl Queued {
         }
     }
 
-    /// The unwritten parts, as slices for a gathering write.
-    fn slices<'a>(&'a self, out: &mut Vec<IoSlice<'a>>) {
-        let mut skip = self.done;
+    /// The unwritten parts.
+    fn unwritten(&self) -> impl Iterator<Item = &[u8]> {
         let parts = match &self.item {
             Item::Frame(f) => f.parts(),
             Item::Bytes(b) => [&b[..], &[][..], &[][..]],
         };
-        for part in parts {
-            if skip >= part.len() {
-                skip -= part.len();
-                continue;
-            }
-            out.push(IoSlice::new(&part[skip..]));
-            skip = 0;
-        }
+        unwritten(parts, self.done)
     }
+}
+
+/// What is left of `parts` once their first `done` bytes are written,
+/// without empty pieces.
+fn unwritten(parts: [&[u8]; 3], done: usize) -> impl Iterator<Item = &[u8]> {
+    let mut skip = done;
+    parts.into_iter().filter_map(move |part| {
+        let from = skip.min(part.len());
+        skip -= from;
+        Some(&part[from..]).filter(|rest| !rest.is_empty())
+    })
+}
+
+/// `items` as slices for one gathering write.
+fn gather<'a>(items: impl ExactSizeIterator<Item = &'a Queued>) -> Vec<IoSlice<'a>> {
+    let mut slices = Vec::with_capacity(items.len() * 3);
+    for queued in items {
+        slices.extend(queued.unwritten().map(IoSlice::new));
+    }
+    slices
 }
 
 /// Items taken off the queue to be written with the queue unlocked.
@@ -99,11 +111,7 @@ pub(super) struct Batch(Vec<Queued>);
 impl Batch {
     /// The batch as slices for one gathering write.
     pub fn slices(&self) -> Vec<IoSlice<'_>> {
-        let mut slices = Vec::with_capacity(self.0.len() * 3);
-        for queued in &self.0 {
-            queued.slices(&mut slices);
-        }
-        slices
+        gather(self.0.iter())
     }
 }
 
@@ -126,9 +134,8 @@ pub(super) struct Output {
     pub writing: bool,
     /// The kernel refused bytes: only its writable edge flushes.
     pub stalled: bool,
-    /// Frames queued so far, and how many at `mark_pushes`.
-    pushes: u64,
-    pushes_marked: u64,
+    /// A frame was queued since `mark_pushes`.
+    pushed: bool,
 }
 
 impl Output {
@@ -137,7 +144,7 @@ impl Output {
     pub fn push(&mut self, frame: OutFrame, done: usize) {
         let left = frame.len() - done;
         self.bytes += left;
-        self.pushes += 1;
+        self.pushed = true;
         if left > COPY_MAX {
             self.queue.push_back(Queued { item: Item::Frame(frame), done });
             return;
@@ -152,22 +159,19 @@ impl Output {
                 }
             }
         };
-        let mut skip = done;
-        for part in frame.parts() {
-            let from = skip.min(part.len());
-            skip -= from;
-            chunk.extend_from_slice(&part[from..]);
+        for part in unwritten(frame.parts(), done) {
+            chunk.extend_from_slice(part);
         }
     }
 
-    /// Notes how many frames were queued so far (see `quiet`).
+    /// Starts watching for frames queued from now on (see `quiet`).
     pub fn mark_pushes(&mut self) {
-        self.pushes_marked = self.pushes;
+        self.pushed = false;
     }
 
     /// Whether no frame was queued since `mark_pushes`.
     pub fn quiet(&self) -> bool {
-        self.pushes == self.pushes_marked
+        !self.pushed
     }
 
     /// Whether frames wait or are being written: a new one goes behind.
@@ -181,11 +185,7 @@ impl Output {
 
     /// The first `max` items as slices for one gathering write.
     pub fn slices(&self, max: usize) -> Vec<IoSlice<'_>> {
-        let mut slices = Vec::with_capacity(max.min(self.queue.len()) * 3);
-        for queued in self.queue.iter().take(max) {
-            queued.slices(&mut slices);
-        }
-        slices
+        gather(self.queue.iter().take(max))
     }
 
     /// Takes the first `max` items off the queue, to be written with the
