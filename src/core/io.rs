@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use super::error::{Error, Result};
 use super::msg::Msg;
 use super::socket::{Socket, State};
-use super::watch::pullable;
 use super::stats::Stat;
 use crate::protocol::Route;
 use crate::transport::pipe::{Pipe, PipeId};
@@ -73,7 +72,7 @@ impl Socket {
     // Releases and retakes the socket lock.
     fn sleep_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>, wait: Wait) -> std::result::Result<MutexGuard<'a, State>, Error> {
         let pipes = match wait {
-            Wait::Until(_) if !state.io_reads => pullable(&state),
+            Wait::Until(_) if !state.io_reads => state.pullable.clone(),
             _ => Arc::new([]),
         };
         if pipes.is_empty() {
@@ -217,11 +216,11 @@ impl Socket {
             }
             // Pulled before the protocol's check: what has arrived counts
             // (a late reply is dropped) even when the call fails.
-            if state.inbox.is_empty() && !pulled && !state.pulled.is_empty() {
+            if state.inbox.is_empty() && !pulled && !state.pullable.is_empty() {
                 // Read what has arrived on this thread rather than sleep
                 // until the reactor has read it and wakes us.
                 pulled = true;
-                let pipes = pullable(&state);
+                let pipes = state.pullable.clone();
                 drop(state);
                 for pipe in pipes.iter() {
                     pipe.pull();

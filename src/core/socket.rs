@@ -49,9 +49,9 @@ pub(super) struct State {
     pub next_endpoint: i32,
     pub routing: Box<dyn Protocol>,
     pub pipes: HashMap<PipeId, PipeEntry>,
-    /// The pipes a receiver can read itself (see `watch::pullable`), kept
-    /// as pipes come and go: a receiver takes them for every read.
-    pub pulled: Arc<[Arc<dyn PipeOps>]>,
+    /// The pipes a receiver can read itself (`watch::pullable`), kept as
+    /// pipes come and go: a receiver takes them for every read.
+    pub pullable: Arc<[Arc<dyn PipeOps>]>,
     pub inbox: Inbox,
     /// Pipes that stopped reading because the inbox was full.
     pub paused: Vec<Arc<dyn PipeOps>>,
@@ -120,7 +120,7 @@ impl Socket {
                 next_endpoint: 1,
                 routing: protocol::new_protocol(kind, raw),
                 pipes: HashMap::new(),
-                pulled: Arc::new([]),
+                pullable: Arc::new([]),
                 inbox: Inbox::default(),
                 paused: Vec::new(),
                 send_waiters: 0,

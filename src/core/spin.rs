@@ -11,7 +11,6 @@ use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
 
 use super::socket::{Socket, State};
-use super::watch::pullable;
 
 /// How long a receiver spins before it sleeps.
 const SPIN: Duration = Duration::from_micros(50);
@@ -84,7 +83,7 @@ impl Socket {
     // Releases the socket lock, and takes it again.
     fn spin_for_arrival<'a>(&'a self, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         let seen = self.arrivals.load(Ordering::Acquire);
-        let pipes = pullable(&state);
+        let pipes = state.pullable.clone();
         drop(state);
         let until = Instant::now() + SPIN;
         while self.arrivals.load(Ordering::Acquire) == seen && Instant::now() < until {

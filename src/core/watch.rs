@@ -50,13 +50,9 @@ fn pulled_without_fds(state: &State) -> bool {
     !state.pipes.is_empty() && state.pipes.values().all(|e| e.pipe.ops.fd().is_none() && e.pipe.ops.pulls())
 }
 
-/// The pipes a receiver can read on its own thread (`PipeOps::pull`).
+/// The pipes a receiver can read on its own thread (`PipeOps::pull`),
+/// for `State::pulled` when pipes come or go.
 pub(super) fn pullable(state: &State) -> Arc<[Arc<dyn PipeOps>]> {
-    state.pulled.clone()
-}
-
-/// Finds the pipes for `pullable` (when pipes come or go).
-pub(super) fn pulled(state: &State) -> Arc<[Arc<dyn PipeOps>]> {
     state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect()
 }
 
