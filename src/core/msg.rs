@@ -1,7 +1,8 @@
 //! Messages: an SP header (request ids, backtrace) and a body.
 //!
-//! A body is one heap buffer whose bytes start at `start`; the bytes before
-//! it are headroom. The FFI layer keeps its chunk header (the tag that
+//! A short body is held inside the message (`INLINE`). A longer one is a
+//! heap buffer whose bytes start at `start`; the bytes before it are
+//! headroom. The FFI layer keeps its chunk header (the tag that
 //! `nn_freemsg` checks) in that headroom, which is how a buffer from
 //! `nn_allocmsg` becomes a message body, and a received body becomes an
 //! NN_MSG chunk, without copying a byte.
@@ -124,12 +125,19 @@ pub mod pool {
     }
 }
 
-/// A body's buffer: its own, or shared by copies of one message going to
-/// many peers (`Body::share`).
+/// Bodies up to this many bytes are kept inside the message itself:
+/// all that fits in the room a body takes anyway. A small message then
+/// costs no allocation, and its bytes travel between threads on the same
+/// cache lines as the message.
+pub const INLINE: usize = 70;
+
+/// A body's buffer: its own, shared by copies of one message going to
+/// many peers (`Body::share`), or held inline.
 #[derive(Debug, Clone)]
 enum Buffer {
     Own(Vec<u8>),
     Shared(Arc<Vec<u8>>),
+    Inline { len: u8, bytes: [u8; INLINE] },
 }
 
 impl Default for Buffer {
@@ -138,18 +146,18 @@ impl Default for Buffer {
     }
 }
 
-impl std::ops::Deref for Buffer {
-    type Target = Vec<u8>;
-
-    fn deref(&self) -> &Vec<u8> {
+impl Buffer {
+    fn as_slice(&self) -> &[u8] {
         match self {
             Buffer::Own(v) => v,
             Buffer::Shared(v) => v,
+            Buffer::Inline { len, bytes } => &bytes[..usize::from(*len)],
         }
     }
 }
 
-/// The bytes of a message, with room reserved in front of them.
+/// The bytes of a message, with room reserved in front of them (in a
+/// buffer of its own).
 #[derive(Debug, Clone, Default)]
 pub struct Body {
     buf: Buffer,
@@ -165,8 +173,16 @@ impl PartialEq for Body {
 impl Eq for Body {}
 
 impl Body {
-    /// A body of these bytes (copied), with `headroom` spare bytes in front.
+    /// A body of these bytes (copied). One too long to be held inline
+    /// gets a buffer with `headroom` spare bytes in front.
     pub fn copy_from(bytes: &[u8], headroom: usize) -> Result<Body, TryReserveError> {
+        if let Ok(len) = u8::try_from(bytes.len()) {
+            if bytes.len() <= INLINE {
+                let mut inline = [0; INLINE];
+                inline[..bytes.len()].copy_from_slice(bytes);
+                return Ok(Body { buf: Buffer::Inline { len, bytes: inline }, start: 0 });
+            }
+        }
         let mut buf = pool::take(headroom + bytes.len())?;
         buf.resize(headroom, 0);
         buf.extend_from_slice(bytes);
@@ -180,18 +196,19 @@ impl Body {
         Body { buf: Buffer::Own(buf), start }
     }
 
-    /// The buffer and where the message bytes start in it (a copy of a
-    /// buffer still shared).
+    /// A buffer and where the message bytes start in it: the body's own,
+    /// or a copy of one still shared or held inline.
     pub fn into_parts(mut self) -> (Vec<u8>, usize) {
-        let buf = match std::mem::take(&mut self.buf) {
-            Buffer::Own(v) => v,
-            Buffer::Shared(v) => Arc::try_unwrap(v).unwrap_or_else(|shared| (*shared).clone()),
-        };
-        (buf, self.start)
+        match std::mem::take(&mut self.buf) {
+            Buffer::Own(v) => (v, self.start),
+            Buffer::Shared(v) => (Arc::try_unwrap(v).unwrap_or_else(|shared| (*shared).clone()), self.start),
+            inline @ Buffer::Inline { .. } => (inline.as_slice()[self.start..].to_vec(), 0),
+        }
     }
 
     /// Another body of the same bytes, sharing this one's buffer (which
-    /// becomes shared): a copy that costs no copying.
+    /// becomes shared): a copy that costs no copying, but of the bytes
+    /// held inline.
     pub fn share(&mut self) -> Body {
         if let Buffer::Own(v) = &mut self.buf {
             self.buf = Buffer::Shared(Arc::new(std::mem::take(v)));
@@ -201,12 +218,12 @@ impl Body {
 
     /// The message bytes.
     pub fn as_slice(&self) -> &[u8] {
-        &self.buf[self.start..]
+        &self.buf.as_slice()[self.start..]
     }
 
     /// Length of the message bytes.
     pub fn len(&self) -> usize {
-        self.buf.len() - self.start
+        self.buf.as_slice().len() - self.start
     }
 
     /// Whether the message has no bytes.
@@ -232,6 +249,7 @@ impl Drop for Body {
                 Ok(v) => v,
                 Err(_) => return,
             },
+            Buffer::Inline { .. } => return,
         };
         pool::give(buf);
     }
@@ -268,17 +286,30 @@ mod tests {
 
     #[test]
     fn headroom_is_kept_out_of_the_bytes() {
-        let b = Body::copy_from(b"hello", 32).unwrap();
-        assert_eq!(b.as_slice(), b"hello");
-        assert_eq!(b.len(), 5);
+        let long = [b'x'; INLINE + 1];
+        let b = Body::copy_from(&long, 32).unwrap();
+        assert_eq!((b.as_slice(), b.len()), (&long[..], INLINE + 1));
         let (buf, start) = b.into_parts();
-        assert_eq!((buf.len(), start), (37, 32));
-        let mut b = Body::from_parts(buf, 34);
-        assert_eq!(b.split_front(2), Some(b"ll".to_vec()));
+        assert_eq!((buf.len(), start), (INLINE + 33, 32));
+        let mut b = Body::from_parts(buf, 32 + INLINE - 1);
+        assert_eq!(b.split_front(1), Some(b"x".to_vec()));
         assert_eq!(b.split_front(2), None);
-        assert_eq!(b.as_slice(), b"o");
-        let b = Body::from_parts(b.into_parts().0, 99);
+        assert_eq!(b.as_slice(), b"x");
+        let b = Body::from_parts(b.into_parts().0, 999);
         assert!(b.is_empty());
+    }
+
+    #[test]
+    fn short_bodies_are_held_inline() {
+        let mut b = Body::copy_from(b"hello", 32).unwrap();
+        assert!(matches!(b.buf, Buffer::Inline { .. }));
+        assert_eq!(b.split_front(1), Some(b"h".to_vec()));
+        assert_eq!((b.as_slice(), b.len()), (&b"ello"[..], 4));
+        let shared = b.share();
+        assert_eq!(shared, b);
+        assert_eq!(b.into_parts(), (b"ello".to_vec(), 0));
+        let full = [7u8; INLINE];
+        assert!(matches!(Body::copy_from(&full, 0).unwrap().buf, Buffer::Inline { .. }));
     }
 }
 
@@ -288,17 +319,18 @@ mod share_tests {
 
     #[test]
     fn shared_bodies_have_the_same_bytes_and_come_apart_on_demand() {
-        let mut a = Body::copy_from(b"fan-out", 32).unwrap();
+        let bytes = [b'f'; 2 * INLINE];
+        let mut a = Body::copy_from(&bytes, 32).unwrap();
         let b = a.share();
         let c = a.share();
         assert_eq!(b.as_slice().as_ptr(), a.as_slice().as_ptr(), "no copy");
-        assert_eq!((a.as_slice(), b.len()), (&b"fan-out"[..], 7));
+        assert_eq!((a.as_slice(), b.len()), (&bytes[..], 2 * INLINE));
         assert_eq!(b, c);
         let (buf, start) = b.into_parts();
-        assert_eq!(&buf[start..], b"fan-out");
+        assert_eq!(&buf[start..], &bytes[..]);
         drop(a);
         let (buf, start) = c.into_parts();
-        assert_eq!((&buf[start..], start), (&b"fan-out"[..], 32));
+        assert_eq!((&buf[start..], start), (&bytes[..], 32));
     }
 }
 
