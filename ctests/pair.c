@@ -1,9 +1,11 @@
 /* PAIR over inproc, ipc and tcp: both directions, truncation, zero-copy
    chunks, scatter/gather, readiness fds (also for messages that came
    before the fd was asked for), nn_poll, statistics, endpoints shut down,
-   connect before bind, and a peer that goes away and returns. */
+   connect before bind, a peer that goes away and returns, and a stream
+   with pauses. */
 #include "testutil.h"
 #include <poll.h>
+#include <pthread.h>
 #include <unistd.h>
 #include <nanomsg/pair.h>
 #include <nanomsg/tcp.h>
@@ -206,6 +208,46 @@ static void arrived_before_the_fd (const char *url, int use_poll)
     CHECK (nn_close (b) == 0);
 }
 
+/* The sending side of stream_with_pauses: groups of messages numbered
+   in order, with pauses of every length between them, so that messages
+   come while the receiver naps, spins and sleeps. */
+static const int group_sizes [] = {300, 1, 2, 64, 65, 1, 7, 500, 1};
+static const int pause_us [] = {0, 5, 12, 30, 200, 2000, 20000, 1, 0};
+#define GROUPS ((int) (sizeof group_sizes / sizeof group_sizes [0]))
+
+static void *stream_sender (void *arg)
+{
+    int s = *(int *) arg, g, i, n = 0;
+    for (g = 0; g != GROUPS; g++) {
+        for (i = 0; i != group_sizes [g]; i++, n++)
+            CHECK (nn_send (s, &n, sizeof n, 0) == (int) sizeof n);
+        if (pause_us [g])
+            usleep ((useconds_t) pause_us [g]);
+    }
+    return NULL;
+}
+
+/* A receiver that only receives (a stream, which may nap between
+   batches) gets every message in order, also a lone one that comes after
+   a pause of any length; a lost wake-up would end in ETIMEDOUT. */
+static void stream_with_pauses (const char *url)
+{
+    int a, b, g, i, n = 0, got;
+    pthread_t sender;
+    a = pair_socket ();
+    b = pair_socket ();
+    REQUIRE (nn_bind (b, url) >= 0);
+    REQUIRE (nn_connect (a, url) >= 0);
+    wait_connections (b, 1);
+    REQUIRE (pthread_create (&sender, NULL, stream_sender, &a) == 0);
+    for (g = 0; g != GROUPS; g++)
+        for (i = 0; i != group_sizes [g]; i++, n++)
+            CHECK (nn_recv (b, &got, sizeof got, 0) == (int) sizeof got && got == n);
+    pthread_join (sender, NULL);
+    CHECK (nn_close (a) == 0);
+    CHECK (nn_close (b) == 0);
+}
+
 int main (void)
 {
     char ipc [64], tcp [64];
@@ -222,5 +264,7 @@ int main (void)
     arrived_before_the_fd ("inproc://pair-poll", 1);
     arrived_before_the_fd (ipc, 0);
     arrived_before_the_fd (tcp, 1);
+    stream_with_pauses ("inproc://pair-stream");
+    stream_with_pauses (ipc);
     return test_result ("pair");
 }

@@ -108,6 +108,7 @@ impl Socket {
             return Err((msg, Error::NotSupported));
         }
         let wait = Wait::new(dontwait, state.options.sndtimeo);
+        state.streaming = false;
         let bytes = msg.body.len() as u64;
         loop {
             if let Some(reason) = state.closed {
@@ -207,12 +208,20 @@ impl Socket {
             self.update_io_reads(&mut state, None);
         }
         let mut pulled = false;
+        let mut napped = false;
         // When this call began to wait, and whether it spun then.
         let mut began: Option<Instant> = None;
         let mut spun = false;
         loop {
             if let Some(reason) = state.closed {
                 return Err(reason);
+            }
+            if state.inbox.is_empty() && !napped && self.should_nap(&state) {
+                if let Wait::Until(deadline) = wait {
+                    napped = true;
+                    state = self.nap(state, deadline);
+                    continue;
+                }
             }
             // Pulled before the protocol's check: what has arrived counts
             // (a late reply is dropped) even when the call fails.
@@ -244,6 +253,7 @@ impl Socket {
                     Vec::new()
                 };
                 self.refresh_signals(&state);
+                state.streaming = true;
                 drop(state);
                 for pipe in resume {
                     pipe.resume();

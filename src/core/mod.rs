@@ -8,6 +8,7 @@ pub mod error;
 pub mod inbox;
 mod io;
 pub mod msg;
+mod nap;
 pub mod options;
 mod owner;
 pub mod optval;

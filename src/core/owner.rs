@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use super::msg::Msg;
 use super::socket::{PipeEntry, Socket, State};
-use super::watch::{pullable, Sleepers};
+use super::watch::{note_pipes, Sleepers};
 use super::stats::Stat;
 use crate::protocol::Arrival;
 use crate::transport::pipe::{Pipe, PipeId, PipeOwner};
@@ -31,7 +31,7 @@ impl PipeOwner for Socket {
         }
         let id = pipe.id;
         state.pipes.insert(id, PipeEntry { pipe, epoch: 0 });
-        state.pullable = pullable(&state);
+        note_pipes(&mut state);
         self.update_io_reads(&mut state, Some(id));
         self.refresh_signals(&state);
         // A watching receiver starts again with the new pipe among its fds.
@@ -99,7 +99,7 @@ impl PipeOwner for Socket {
     fn detach(&self, id: PipeId) {
         let mut state = self.lock();
         if let Some(entry) = state.pipes.remove(&id) {
-            state.pullable = pullable(&state);
+            note_pipes(&mut state);
             state.routing.remove_pipe(id);
             state.paused.retain(|p| !std::sync::Arc::ptr_eq(p, &entry.pipe.ops));
             self.update_io_reads(&mut state, None);

@@ -49,9 +49,12 @@ pub(super) struct State {
     pub next_endpoint: i32,
     pub routing: Box<dyn Protocol>,
     pub pipes: HashMap<PipeId, PipeEntry>,
-    /// The pipes a receiver can read itself (`watch::pullable`), kept as
+    /// The pipes a receiver can read itself (`watch::note_pipes`), kept as
     /// pipes come and go: a receiver takes them for every read.
     pub pullable: Arc<[Arc<dyn PipeOps>]>,
+    /// Every pipe hands what arrives to the socket in batches, and has no
+    /// fd (inproc): a receiver may nap (see `nap.rs`).
+    pub batched: bool,
     pub inbox: Inbox,
     /// Pipes that stopped reading because the inbox was full.
     pub paused: Vec<Arc<dyn PipeOps>>,
@@ -66,6 +69,9 @@ pub(super) struct State {
     pub received: bool,
     /// Whether a receiver spins before it sleeps.
     pub spin: SpinState,
+    /// The last call was a receive that returned a message: a receiver
+    /// of a stream (see `nap.rs`).
+    pub streaming: bool,
     pub timer: ProtocolTimer,
 }
 
@@ -121,6 +127,7 @@ impl Socket {
                 routing: protocol::new_protocol(kind, raw),
                 pipes: HashMap::new(),
                 pullable: Arc::new([]),
+                batched: false,
                 inbox: Inbox::default(),
                 paused: Vec::new(),
                 send_waiters: 0,
@@ -129,6 +136,7 @@ impl Socket {
                 io_reads: true,
                 received: false,
                 spin: SpinState::default(),
+                streaming: false,
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),

@@ -50,10 +50,11 @@ fn pulled_without_fds(state: &State) -> bool {
     !state.pipes.is_empty() && state.pipes.values().all(|e| e.pipe.ops.fd().is_none() && e.pipe.ops.pulls())
 }
 
-/// The pipes a receiver can read on its own thread (`PipeOps::pull`),
-/// for `State::pulled` when pipes come or go.
-pub(super) fn pullable(state: &State) -> Arc<[Arc<dyn PipeOps>]> {
-    state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect()
+/// Brings `State::pullable` and `State::batched` up to date, as pipes
+/// come or go.
+pub(super) fn note_pipes(state: &mut State) {
+    state.pullable = state.pipes.values().map(|e| e.pipe.ops.clone()).filter(|p| p.pulls()).collect();
+    state.batched = pulled_without_fds(state);
 }
 
 impl Socket {
