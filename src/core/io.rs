@@ -109,7 +109,7 @@ impl Socket {
         }
         let wait = Wait::new(dontwait, state.options.sndtimeo);
         state.streaming = false;
-        let bytes = msg.body.len() as u64;
+        let bytes = msg.body.len();
         loop {
             if let Some(reason) = state.closed {
                 return Err((msg, reason));
@@ -129,23 +129,22 @@ impl Socket {
                 }
                 Route::Each(pipes) => {
                     self.arm_timer(&mut state);
+                    state.traffic.sent(bytes);
                     drop(state);
                     self.send_each(pipes, msg);
-                    self.count_sent(bytes);
                     return Ok(());
                 }
                 Route::Kept => {
+                    state.traffic.sent(bytes);
                     self.drive(state);
-                    self.count_sent(bytes);
                     return Ok(());
                 }
             };
+            // Counted while the lock is held, and taken back if refused.
+            state.traffic.sent(bytes);
             drop(state);
             let epoch = match pipe.ops.send(msg) {
-                Ok(()) => {
-                    self.count_sent(bytes);
-                    return Ok(());
-                }
+                Ok(()) => return Ok(()),
                 Err(refusal) => {
                     let (m, epoch) = refusal.into_parts();
                     msg = m;
@@ -153,6 +152,7 @@ impl Socket {
                 }
             };
             state = self.lock();
+            state.traffic.unsent(bytes);
             self.refused(&mut state, pipe.id, epoch);
         }
     }
@@ -175,11 +175,6 @@ impl Socket {
         if let Err(refusal) = sent {
             self.refused(&mut self.lock(), pipe.id, refusal.into_parts().1);
         }
-    }
-
-    fn count_sent(&self, bytes: u64) {
-        self.stats.add(Stat::MessagesSent, 1);
-        self.stats.add(Stat::BytesSent, bytes);
     }
 
     /// Pipe `id` refused a message: full (with its writable-epoch then) or
@@ -254,6 +249,9 @@ impl Socket {
                 };
                 self.refresh_signals(&state);
                 state.streaming = true;
+                if fresh {
+                    state.traffic.received(msg.body.len());
+                }
                 drop(state);
                 for pipe in resume {
                     pipe.resume();
@@ -263,8 +261,6 @@ impl Socket {
                     state = self.lock();
                     continue;
                 }
-                self.stats.add(Stat::MessagesReceived, 1);
-                self.stats.add(Stat::BytesReceived, msg.body.len() as u64);
                 return Ok(msg);
             }
             if let Wait::Until(_) = wait {

@@ -19,7 +19,7 @@ use super::inbox::Inbox;
 use super::options::{id, SocketOptions, NN_SOL_SOCKET};
 use super::optval::OptionValue;
 use super::ready::ReadySignal;
-use super::stats::{Stat, Stats};
+use super::stats::{Stat, Stats, Traffic};
 use crate::protocol::{self, Protocol, SocketType};
 use crate::transport::addr;
 use crate::transport::endpoint::{Endpoint, EndpointOptions};
@@ -72,6 +72,8 @@ pub(super) struct State {
     /// The last call was a receive that returned a message: a receiver
     /// of a stream (see `nap.rs`).
     pub streaming: bool,
+    /// Messages and bytes sent and received (`nn_get_statistic`).
+    pub traffic: Traffic,
     pub timer: ProtocolTimer,
 }
 
@@ -137,6 +139,7 @@ impl Socket {
                 received: false,
                 spin: SpinState::default(),
                 streaming: false,
+                traffic: Traffic::default(),
                 timer: ProtocolTimer::default(),
             }),
             can_send: Condvar::new(),
@@ -385,6 +388,6 @@ impl Socket {
     pub fn statistic(&self, number: i32) -> Result<u64> {
         self.check_open()?;
         let stat = Stat::from_number(number).ok_or(Error::Invalid)?;
-        Ok(self.stats.get(stat))
+        Ok(self.lock().traffic.get(stat).unwrap_or_else(|| self.stats.get(stat)))
     }
 }

@@ -1,5 +1,7 @@
-//! Per-socket statistics for `nn_get_statistic`: plain atomic counters the
-//! engine bumps as connections come and go and messages move.
+//! Per-socket statistics for `nn_get_statistic`: atomic counters the
+//! engine bumps as connections come and go, and the message counters
+//! (`Traffic`), which sends and receives bump under the socket's lock they
+//! hold anyway: an atomic add costs a send a measurable part of its time.
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -83,6 +85,46 @@ impl Stats {
     }
 }
 
+/// Messages and bytes sent and received, kept behind the socket's lock.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    messages_sent: u64,
+    bytes_sent: u64,
+    messages_received: u64,
+    bytes_received: u64,
+}
+
+impl Traffic {
+    /// A message of `bytes` was handed to the pipes.
+    pub fn sent(&mut self, bytes: usize) {
+        self.messages_sent += 1;
+        self.bytes_sent += bytes as u64;
+    }
+
+    /// A message counted as sent was refused after all.
+    pub fn unsent(&mut self, bytes: usize) {
+        self.messages_sent -= 1;
+        self.bytes_sent -= bytes as u64;
+    }
+
+    /// A message of `bytes` was received.
+    pub fn received(&mut self, bytes: usize) {
+        self.messages_received += 1;
+        self.bytes_received += bytes as u64;
+    }
+
+    /// The value of `stat`, if it is one of these counters.
+    pub fn get(&self, stat: Stat) -> Option<u64> {
+        match stat {
+            Stat::MessagesSent => Some(self.messages_sent),
+            Stat::BytesSent => Some(self.bytes_sent),
+            Stat::MessagesReceived => Some(self.messages_received),
+            Stat::BytesReceived => Some(self.bytes_received),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +146,19 @@ mod tests {
         assert_eq!(s.get(Stat::MessagesSent), 2);
         s.set(Stat::CurrentSendPriority, 8);
         assert_eq!(s.get(Stat::CurrentSendPriority), 8);
+    }
+
+    #[test]
+    fn traffic_counts_messages_and_bytes() {
+        let mut t = Traffic::default();
+        t.sent(10);
+        t.sent(5);
+        t.unsent(5);
+        t.received(7);
+        assert_eq!(t.get(Stat::MessagesSent), Some(1));
+        assert_eq!(t.get(Stat::BytesSent), Some(10));
+        assert_eq!(t.get(Stat::MessagesReceived), Some(1));
+        assert_eq!(t.get(Stat::BytesReceived), Some(7));
+        assert_eq!(t.get(Stat::CurrentConnections), None);
     }
 }
