@@ -12,7 +12,7 @@ use super::msg::Msg;
 use super::socket::{Socket, State};
 use super::stats::Stat;
 use crate::protocol::Route;
-use crate::transport::pipe::{Pipe, PipeId};
+use crate::transport::pipe::{Offer, Pipe, PipeId};
 
 /// How long a blocking call may wait.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +114,10 @@ impl Socket {
             if let Some(reason) = state.closed {
                 return Err((msg, reason));
             }
-            let route = match state.routing.route(&mut msg) {
+            // The fields apart, so that the route can borrow the pipe it
+            // chose from the protocol while the counters change.
+            let st = &mut *state;
+            let route = match st.routing.route(&mut msg) {
                 Ok(r) => r,
                 Err(e) => return Err((msg, e)),
             };
@@ -141,7 +144,21 @@ impl Socket {
                 }
             };
             // Counted while the lock is held, and taken back if refused.
-            state.traffic.sent(bytes);
+            st.traffic.sent(bytes);
+            let pipe = match pipe.ops.offer(msg) {
+                Offer::Taken { flush } => {
+                    let flusher = flush.then(|| pipe.ops.clone());
+                    drop(state);
+                    if let Some(pipe) = flusher {
+                        pipe.flush();
+                    }
+                    return Ok(());
+                }
+                Offer::Declined(m) => {
+                    msg = m;
+                    pipe.clone()
+                }
+            };
             drop(state);
             let epoch = match pipe.ops.send(msg) {
                 Ok(()) => return Ok(()),

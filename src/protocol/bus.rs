@@ -30,7 +30,7 @@ impl Protocol for Bus {
         Some(&mut self.peers)
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         let origin = if self.raw { first_word(&msg.header) } else { None };
         msg.header.clear();
         Ok(Route::Each(self.peers.targets(origin)))

@@ -26,12 +26,12 @@ use crate::transport::pipe::{Pipe, PipeId};
 
 /// Where a message the user sends goes.
 #[derive(Debug)]
-pub enum Route {
+pub enum Route<'a> {
     /// No pipe can take it now: the sender waits (or gets EAGAIN).
     Wait,
     /// To this pipe. If it turns out full, the protocol is told and asked
     /// again.
-    One(Pipe),
+    One(&'a Pipe),
     /// To each of these pipes that can take it now; a full one misses it.
     /// None at all: the message is dropped, and the send still succeeds.
     Each(Vec<Pipe>),
@@ -87,7 +87,7 @@ pub trait Protocol: Send {
     }
     /// Where a message goes, or the error the send fails with. The
     /// protocol may set the message's SP header.
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         let _ = msg;
         Err(Error::NotSupported)
     }

@@ -30,9 +30,9 @@ impl Protocol for Pair {
         }
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         msg.header.clear();
-        Ok(self.peer.as_ref().filter(|_| self.writable).map_or(Route::Wait, |p| Route::One(p.clone())))
+        Ok(self.peer.as_ref().filter(|_| self.writable).map_or(Route::Wait, Route::One))
     }
 
     fn set_writable(&mut self, id: PipeId, writable: bool) {

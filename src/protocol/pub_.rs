@@ -19,7 +19,7 @@ impl Protocol for Pub {
         Some(&mut self.peers)
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         msg.header.clear();
         Ok(Route::Each(self.peers.targets(None)))
     }

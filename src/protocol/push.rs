@@ -18,7 +18,7 @@ impl Protocol for Push {
         Some(&mut self.peers)
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         msg.header.clear();
         Ok(self.peers.pick().map_or(Route::Wait, Route::One))
     }

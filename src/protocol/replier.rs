@@ -49,7 +49,7 @@ impl Protocol for Replier {
         self.pipes.remove(&id);
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         if !self.raw {
             msg.header = self.backtrace.take().ok_or(Error::WrongState)?;
         }

@@ -74,7 +74,7 @@ impl Protocol for Req {
         self.not_sent(id);
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         if self.raw {
             return Ok(self.peers.pick().map_or(Route::Wait, Route::One));
         }
@@ -127,7 +127,7 @@ impl Protocol for Req {
         let request = self.request.as_mut().filter(|r| r.sent.is_none())?;
         let pipe = self.peers.pick()?;
         request.sent = Some((pipe.id, Instant::now() + self.resend_ivl.duration()));
-        Some((pipe, request.msg.share()))
+        Some((pipe.clone(), request.msg.share()))
     }
 
     fn not_sent(&mut self, id: PipeId) {

@@ -56,7 +56,7 @@ impl Protocol for Surveyor {
         Some(&mut self.peers)
     }
 
-    fn route(&mut self, msg: &mut Msg) -> Result<Route> {
+    fn route(&mut self, msg: &mut Msg) -> Result<Route<'_>> {
         if !self.raw {
             self.last_id = self.last_id.wrapping_add(1);
             let id = self.last_id | END_OF_TRACE;

@@ -11,15 +11,16 @@
 //! its receiver takes for every message.
 //!
 //! Locks: `delivering` (held for a whole delivery, so that batches reach
-//! the socket in order) before the socket's lock and before `inbound`; the
-//! socket, holding its lock, only ever tries `delivering`.
+//! the socket in order) before the socket's lock and before `inbound`; a
+//! socket holding its lock takes only `inbound` (a sender's `offer`) and
+//! only ever tries `delivering`. `inbound` is taken last, always.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 use super::endpoint::{EndpointOptions, Endpoint};
-use super::pipe::{next_pipe_id, Pipe, PipeId, PipeOps, PipeOwner, SendError};
+use super::pipe::{next_pipe_id, Offer, Pipe, PipeId, PipeOps, PipeOwner, SendError};
 use crate::core::error::{Error, Result};
 use crate::core::msg::Msg;
 use crate::core::stats::Stat;
@@ -204,6 +205,22 @@ impl PipeOps for Half {
             peer.deliver_buffered();
         }
         Ok(())
+    }
+
+    fn offer(&self, msg: Msg) -> Offer {
+        if self.link.closed.0.load(Ordering::Acquire) {
+            return Offer::Declined(msg);
+        }
+        // Nothing is refused here, so the `refused` flag stays as it is.
+        let peer = self.peer();
+        match peer.buffer(msg) {
+            Ok(full) => Offer::Taken { flush: full || peer.eager() },
+            Err(msg) => Offer::Declined(msg),
+        }
+    }
+
+    fn flush(&self) {
+        self.peer().deliver_buffered();
     }
 
     fn resume(&self) {

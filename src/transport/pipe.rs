@@ -41,8 +41,29 @@ impl SendError {
     }
 }
 
+/// What became of a message `PipeOps::offer`ed to a pipe.
+#[derive(Debug)]
+pub enum Offer {
+    /// Taken.
+    Taken {
+        /// The pipe must be `flush`ed once the caller's lock is released.
+        flush: bool,
+    },
+    /// Not taken: `send` it.
+    Declined(Msg),
+}
+
 /// What the socket can do with a pipe.
 pub trait PipeOps: Send + Sync {
+    /// Takes a message if that needs no other socket's lock and cannot
+    /// block or fail: the caller holds its socket's lock, and spares
+    /// itself keeping the pipe alive past it (two atomic operations per
+    /// message). Otherwise the message comes back, for `send`.
+    fn offer(&self, msg: Msg) -> Offer {
+        Offer::Declined(msg)
+    }
+    /// Hands on what `offer` took, as it asked.
+    fn flush(&self) {}
     /// Sends a message (without the caller holding its socket's lock).
     fn send(&self, msg: Msg) -> Result<(), SendError>;
     /// Sends one copy of a message going to many pipes: queued, and

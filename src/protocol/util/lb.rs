@@ -46,14 +46,14 @@ impl LoadBalancer {
 
     /// The pipe for the next message: the next in turn among the writable
     /// pipes of the best priority.
-    pub fn pick(&mut self) -> Option<Pipe> {
+    pub fn pick(&mut self) -> Option<&Pipe> {
         let best = self.entries.iter().filter(|e| e.writable).map(|e| e.pipe.send_priority).min()?;
         let n = self.entries.len();
         let at = (0..n)
             .map(|k| (self.next + k) % n)
             .find(|&i| self.entries[i].writable && self.entries[i].pipe.send_priority == best)?;
         self.next = (at + 1) % n;
-        Some(self.entries[at].pipe.clone())
+        Some(&self.entries[at].pipe)
     }
 }
 
