@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use rustix::io::Errno;
 
 use super::endpoint::{ConnContext, WsRole};
-use super::pipe::{Pipe, PipeId, PipeOps, SendError};
+use super::pipe::{Offer, Pipe, PipeId, PipeOps, SendError};
 use crate::core::msg::{Body, Msg};
 use crate::core::stats::Stat;
 use crate::reactor::{Handler, Interest, Key, Ready, Reactor};
@@ -882,6 +882,29 @@ fn write_frames(fd: &OwnedFd, slices: &[IoSlice<'_>]) -> rustix::io::Result<usiz
 impl PipeOps for StreamConn {
     fn send(&self, msg: Msg) -> Result<(), SendError> {
         self.send_frame(msg, false)
+    }
+
+    fn offer(&self, msg: Msg) -> Offer {
+        // Taken only to join frames already queued, short of a batch to
+        // write: whatever else `send` would do may write or refuse.
+        if self.phase() != OPEN || self.ctx.ws.is_some() {
+            return Offer::Declined(msg);
+        }
+        let framing = self.ctx.framing;
+        let total = (msg.header.len() + msg.body.len()) as u64;
+        let frame = OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg);
+        let mut out = lock(&self.output);
+        if !out.busy() || out.bytes + frame.len() > WRITE_AT.min(self.ctx.options.send_buffer) {
+            return Offer::Declined(frame.msg);
+        }
+        out.push(frame, 0);
+        drop(out);
+        Offer::Taken { flush: self.flush_wanted.load(Ordering::SeqCst) }
+    }
+
+    fn flush(&self) {
+        // The connection's own flush: the reactor wanted the queue written.
+        StreamConn::flush(self);
     }
 
     fn send_batched(&self, msg: Msg) -> Result<(), SendError> {
