@@ -23,13 +23,28 @@ enum Wait {
     Until(Option<Instant>),
 }
 
-impl Wait {
-    fn new(dontwait: bool, timeout_ms: i32) -> Wait {
-        match (dontwait, u64::try_from(timeout_ms)) {
+/// A call's `Wait`, made when the call first has to wait: most calls
+/// never do, and the deadline costs a read of the clock.
+#[derive(Debug, Clone, Copy)]
+struct LazyWait {
+    dontwait: bool,
+    timeout_ms: i32,
+    wait: Option<Wait>,
+}
+
+impl LazyWait {
+    fn new(dontwait: bool, timeout_ms: i32) -> LazyWait {
+        LazyWait { dontwait, timeout_ms, wait: None }
+    }
+
+    /// The wait, its deadline counted from the first time it is asked for.
+    fn get(&mut self) -> Wait {
+        let (dontwait, timeout_ms) = (self.dontwait, self.timeout_ms);
+        *self.wait.get_or_insert_with(|| match (dontwait, u64::try_from(timeout_ms)) {
             (true, _) => Wait::No,
             (false, Ok(ms)) => Wait::Until(Some(Instant::now() + Duration::from_millis(ms))),
             (false, Err(_)) => Wait::Until(None),
-        }
+        })
     }
 }
 
@@ -107,7 +122,7 @@ impl Socket {
         if !self.kind().can_send() {
             return Err((msg, Error::NotSupported));
         }
-        let wait = Wait::new(dontwait, state.options.sndtimeo);
+        let mut wait = LazyWait::new(dontwait, state.options.sndtimeo);
         state.streaming = false;
         let bytes = msg.body.len();
         loop {
@@ -124,7 +139,7 @@ impl Socket {
             let pipe = match route {
                 Route::One(pipe) => pipe,
                 Route::Wait => {
-                    state = match self.wait_once(state, &self.can_send, wait, |s| &mut s.send_waiters) {
+                    state = match self.wait_once(state, &self.can_send, wait.get(), |s| &mut s.send_waiters) {
                         Ok(s) => s,
                         Err(e) => return Err((msg, e)),
                     };
@@ -214,7 +229,7 @@ impl Socket {
         if !self.kind().can_recv() {
             return Err(Error::NotSupported);
         }
-        let wait = Wait::new(dontwait, state.options.rcvtimeo);
+        let mut wait = LazyWait::new(dontwait, state.options.rcvtimeo);
         if !state.received {
             state.received = true;
             self.update_io_reads(&mut state, None);
@@ -229,7 +244,7 @@ impl Socket {
                 return Err(reason);
             }
             if state.inbox.is_empty() && !napped && self.should_nap(&state) {
-                if let Wait::Until(deadline) = wait {
+                if let Wait::Until(deadline) = wait.get() {
                     napped = true;
                     state = self.nap(state, deadline);
                     continue;
@@ -280,6 +295,7 @@ impl Socket {
                 }
                 return Ok(msg);
             }
+            let wait = wait.get();
             if let Wait::Until(_) = wait {
                 began.get_or_insert_with(Instant::now);
                 if !spun && self.should_spin(&state) {
