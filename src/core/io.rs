@@ -12,7 +12,7 @@ use super::msg::Msg;
 use super::socket::{Socket, State};
 use super::stats::Stat;
 use crate::protocol::Route;
-use crate::transport::pipe::{Offer, Pipe, PipeId};
+use crate::transport::pipe::{Offer, Pipe, PipeId, PipeOps};
 
 /// How long a blocking call may wait.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,14 @@ enum Wait {
     No,
     /// Until then (`None`: for ever).
     Until(Option<Instant>),
+}
+
+/// What is left of a message going to many pipes once the socket's lock
+/// is released: pipes to flush, and copies the pipes declined.
+struct EachLeft {
+    batched: bool,
+    flush: Vec<Arc<dyn PipeOps>>,
+    send: Vec<(Pipe, Msg)>,
 }
 
 /// A call's `Wait`, made when the call first has to wait: most calls
@@ -146,10 +154,11 @@ impl Socket {
                     continue;
                 }
                 Route::Each(pipes) => {
+                    let after = Self::offer_each(pipes, msg);
                     self.arm_timer(&mut state);
                     state.traffic.sent(bytes);
                     drop(state);
-                    self.send_each(pipes, msg);
+                    self.finish_each(after);
                     return Ok(());
                 }
                 Route::Kept => {
@@ -189,23 +198,38 @@ impl Socket {
         }
     }
 
-    /// Sends a copy of `msg` to each pipe; a pipe that refuses misses it.
-    /// The copies share one body, and copies to many pipes are batched
-    /// (see `PipeOps::send_batched`).
-    // Takes the socket lock for each refusal.
-    fn send_each(&self, pipes: Vec<Pipe>, mut msg: Msg) {
+    /// Offers a copy of `msg` to each pipe, with the socket's lock held
+    /// (see `PipeOps::offer`). The copies share one body, and copies to
+    /// many pipes are batched (see `PipeOps::send_batched`). Returns what
+    /// is left for `finish_each`, once the lock is released.
+    fn offer_each(pipes: Vec<&Pipe>, mut msg: Msg) -> EachLeft {
         let batched = pipes.len() > 1;
-        let Some((last, others)) = pipes.split_last() else { return };
-        for pipe in others {
-            self.send_or_miss(pipe, msg.share(), batched);
+        let mut left = EachLeft { batched, flush: Vec::new(), send: Vec::new() };
+        let last = pipes.len().saturating_sub(1);
+        for (i, pipe) in pipes.into_iter().enumerate() {
+            let copy = if i == last { std::mem::take(&mut msg) } else { msg.share() };
+            let offered = if batched { pipe.ops.offer_batched(copy) } else { pipe.ops.offer(copy) };
+            match offered {
+                Offer::Taken { flush: false } => {}
+                Offer::Taken { flush: true } => left.flush.push(pipe.ops.clone()),
+                Offer::Declined(copy) => left.send.push((pipe.clone(), copy)),
+            }
         }
-        self.send_or_miss(last, msg, batched);
+        left
     }
 
-    fn send_or_miss(&self, pipe: &Pipe, msg: Msg, batched: bool) {
-        let sent = if batched { pipe.ops.send_batched(msg) } else { pipe.ops.send(msg) };
-        if let Err(refusal) = sent {
-            self.refused(&mut self.lock(), pipe.id, refusal.into_parts().1);
+    /// Flushes and sends what `offer_each` left; a pipe that refuses
+    /// misses its copy.
+    // Takes the socket lock for each refusal.
+    fn finish_each(&self, left: EachLeft) {
+        for pipe in left.flush {
+            pipe.flush();
+        }
+        for (pipe, msg) in left.send {
+            let sent = if left.batched { pipe.ops.send_batched(msg) } else { pipe.ops.send(msg) };
+            if let Err(refusal) = sent {
+                self.refused(&mut self.lock(), pipe.id, refusal.into_parts().1);
+            }
         }
     }
 

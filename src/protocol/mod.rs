@@ -34,7 +34,7 @@ pub enum Route<'a> {
     One(&'a Pipe),
     /// To each of these pipes that can take it now; a full one misses it.
     /// None at all: the message is dropped, and the send still succeeds.
-    Each(Vec<Pipe>),
+    Each(Vec<&'a Pipe>),
     /// The protocol took the message and sends it itself, through
     /// `take_outgoing`, now or later.
     Kept,

@@ -55,7 +55,7 @@ impl Protocol for Replier {
         }
         let Some(id) = first_word(&msg.header) else { return Ok(Route::Each(Vec::new())) };
         msg.header.drain(..WORD);
-        let pipe = self.pipes.get(&id).filter(|(_, writable)| *writable).map(|(p, _)| p.clone());
+        let pipe = self.pipes.get(&id).filter(|(_, writable)| *writable).map(|(p, _)| p);
         Ok(Route::Each(pipe.into_iter().collect()))
     }
 

@@ -62,6 +62,11 @@ pub trait PipeOps: Send + Sync {
     fn offer(&self, msg: Msg) -> Offer {
         Offer::Declined(msg)
     }
+    /// `offer` of one copy of a message going to many pipes: taken also
+    /// where `send_batched` would queue it for the I/O thread.
+    fn offer_batched(&self, msg: Msg) -> Offer {
+        self.offer(msg)
+    }
     /// Hands on what `offer` took, as it asked.
     fn flush(&self) {}
     /// Sends a message (without the caller holding its socket's lock).

@@ -423,6 +423,35 @@ impl StreamConn {
         }
     }
 
+    /// `PipeOps::offer`: a frame is taken only where `send_frame` would
+    /// queue it without writing: joining frames already queued, short of a
+    /// batch to write, or (`batched`) corked for the I/O thread. Whatever
+    /// else `send_frame` would do may write or refuse.
+    fn offer_frame(&self, msg: Msg, batched: bool) -> Offer {
+        if self.phase() != OPEN || self.ctx.ws.is_some() {
+            return Offer::Declined(msg);
+        }
+        let framing = self.ctx.framing;
+        let total = (msg.header.len() + msg.body.len()) as u64;
+        let frame = OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg);
+        let mut out = lock(&self.output);
+        let queued = out.busy();
+        let taken = if queued {
+            out.bytes + frame.len() <= WRITE_AT.min(self.ctx.options.send_buffer)
+        } else {
+            batched && frame.len() < CORK_MAX
+        };
+        if !taken {
+            return Offer::Declined(frame.msg);
+        }
+        out.push(frame, 0);
+        if !queued {
+            self.schedule_flush(&mut out);
+        }
+        drop(out);
+        Offer::Taken { flush: self.flush_wanted.load(Ordering::SeqCst) }
+    }
+
     /// Queues or writes `frame` (the output locked). Err(Closed): the
     /// connection broke, to be closed once the lock is released. Ok: the
     /// new epoch when a write from this thread made room for a refused
@@ -885,21 +914,11 @@ impl PipeOps for StreamConn {
     }
 
     fn offer(&self, msg: Msg) -> Offer {
-        // Taken only to join frames already queued, short of a batch to
-        // write: whatever else `send` would do may write or refuse.
-        if self.phase() != OPEN || self.ctx.ws.is_some() {
-            return Offer::Declined(msg);
-        }
-        let framing = self.ctx.framing;
-        let total = (msg.header.len() + msg.body.len()) as u64;
-        let frame = OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg);
-        let mut out = lock(&self.output);
-        if !out.busy() || out.bytes + frame.len() > WRITE_AT.min(self.ctx.options.send_buffer) {
-            return Offer::Declined(frame.msg);
-        }
-        out.push(frame, 0);
-        drop(out);
-        Offer::Taken { flush: self.flush_wanted.load(Ordering::SeqCst) }
+        self.offer_frame(msg, false)
+    }
+
+    fn offer_batched(&self, msg: Msg) -> Offer {
+        self.offer_frame(msg, true)
     }
 
     fn flush(&self) {

@@ -29,8 +29,8 @@ impl PipeSet for Fanout {
 
 impl Fanout {
     /// The pipes that can take a message now, but `except`.
-    pub fn targets(&self, except: Option<PipeId>) -> Vec<Pipe> {
-        self.pipes.iter().filter(|(p, w)| *w && Some(p.id) != except).map(|(p, _)| p.clone()).collect()
+    pub fn targets(&self, except: Option<PipeId>) -> Vec<&Pipe> {
+        self.pipes.iter().filter(|(p, w)| *w && Some(p.id) != except).map(|(p, _)| p).collect()
     }
 }
 
@@ -39,7 +39,7 @@ mod tests {
     use super::*;
     use crate::protocol::testing::fake_pipe;
 
-    fn ids(pipes: Vec<Pipe>) -> Vec<PipeId> {
+    fn ids(pipes: Vec<&Pipe>) -> Vec<PipeId> {
         pipes.into_iter().map(|p| p.id).collect()
     }
 
