@@ -400,13 +400,7 @@ impl StreamConn {
         if self.phase() != OPEN {
             return Err(SendError::Closed(msg));
         }
-        let total = (msg.header.len() + msg.body.len()) as u64;
-        let frame = if self.ctx.ws.is_some() {
-            self.ws_out_frame(msg)
-        } else {
-            let framing = self.ctx.framing;
-            OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
-        };
+        let frame = if self.ctx.ws.is_some() { self.ws_out_frame(msg) } else { self.sp_frame(msg) };
         let mut out = lock(&self.output);
         let outcome = self.send_locked(&mut out, frame, batched);
         self.release_output(out);
@@ -423,21 +417,28 @@ impl StreamConn {
         }
     }
 
+    /// `msg` framed for tcp or ipc: its length prefix, then header and body.
+    fn sp_frame(&self, msg: Msg) -> OutFrame {
+        let framing = self.ctx.framing;
+        let total = (msg.header.len() + msg.body.len()) as u64;
+        OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg)
+    }
+
     /// `PipeOps::offer`: a frame is taken only where `send_frame` would
     /// queue it without writing: joining frames already queued, short of a
     /// batch to write, or (`batched`) corked for the I/O thread. Whatever
     /// else `send_frame` would do may write or refuse.
     fn offer_frame(&self, msg: Msg, batched: bool) -> Offer {
-        if self.phase() != OPEN || self.ctx.ws.is_some() {
+        // A frame over a batch is never taken: decline it before locking.
+        let longest = WRITE_AT.min(self.ctx.options.send_buffer);
+        if self.phase() != OPEN || self.ctx.ws.is_some() || msg.header.len() + msg.body.len() >= longest {
             return Offer::Declined(msg);
         }
-        let framing = self.ctx.framing;
-        let total = (msg.header.len() + msg.body.len()) as u64;
-        let frame = OutFrame::new(&framing.prefix(total)[..framing.prefix_len()], msg);
+        let frame = self.sp_frame(msg);
         let mut out = lock(&self.output);
         let queued = out.busy();
         let taken = if queued {
-            out.bytes + frame.len() <= WRITE_AT.min(self.ctx.options.send_buffer)
+            out.bytes + frame.len() <= longest
         } else {
             batched && frame.len() < CORK_MAX
         };
