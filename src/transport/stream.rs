@@ -882,7 +882,10 @@ impl StreamConn {
             }
             if len >= DIRECT_READ {
                 let full = HEADROOM.checked_add(len).ok_or(Some(Stat::DroppedConnections))?;
-                let mut body = crate::core::msg::pool::take(full).map_err(|_| Some(Stat::DroppedConnections))?;
+                // Room for the start of the next frame too: the read that
+                // ends this body then brings the next prefix with it.
+                let room = full.checked_add(SMALL_READ).ok_or(Some(Stat::DroppedConnections))?;
+                let mut body = crate::core::msg::pool::take(room).map_err(|_| Some(Stat::DroppedConnections))?;
                 body.resize(HEADROOM, 0);
                 body.extend_from_slice(&avail[p..]);
                 inp.partial = Some((body, full));
