@@ -136,12 +136,12 @@ impl Socket {
     /// spare the I/O thread a wake-up per arrival, and the sender the
     /// cost of waking it. A socket nobody receives from still reads at
     /// once, so a bad frame drops its connection then. Call when the
-    /// pipes, the readiness fds or `received` change; `added` is a pipe
-    /// just attached.
+    /// pipes (after `note_pipes`), the readiness fds or `received` change;
+    /// `added` is a pipe just attached.
     pub(super) fn update_io_reads(&self, state: &mut State, added: Option<PipeId>) {
         let receivers_read = state.received
             && self.signals.get().is_none()
-            && (pulled_without_fds(state) || (watchable(state) && self.kick_signal().is_some()));
+            && (state.batched || (watchable(state) && self.kick_signal().is_some()));
         let io_reads = !receivers_read;
         if io_reads != state.io_reads {
             state.io_reads = io_reads;
