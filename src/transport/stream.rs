@@ -425,9 +425,7 @@ impl StreamConn {
     }
 
     /// `PipeOps::offer`: a frame is taken only where `send_frame` would
-    /// queue it without writing: joining frames already queued, short of a
-    /// batch to write, or (`batched`) corked for the I/O thread. Whatever
-    /// else `send_frame` would do may write or refuse.
+    /// queue it without writing or refusing (`queue_quietly`).
     fn offer_frame(&self, msg: Msg, batched: bool) -> Offer {
         // A frame over a batch is never taken: decline it before locking.
         let longest = WRITE_AT.min(self.ctx.options.send_buffer);
@@ -436,21 +434,41 @@ impl StreamConn {
         }
         let frame = self.sp_frame(msg);
         let mut out = lock(&self.output);
-        let queued = out.busy();
-        let taken = if queued {
-            out.bytes + frame.len() <= longest
-        } else {
-            batched && frame.len() < CORK_MAX
-        };
-        if !taken {
+        if let Quietly::Back(frame, _) = self.queue_quietly(&mut out, frame, batched) {
             return Offer::Declined(frame.msg);
-        }
-        out.push(frame, 0);
-        if !queued {
-            self.schedule_flush(&mut out);
         }
         drop(out);
         Offer::Taken { flush: self.flush_wanted.load(Ordering::SeqCst) }
+    }
+
+    /// Queues `frame` where that takes neither a write nor a refusal:
+    /// behind frames already queued, short of a batch to write; or, with
+    /// nothing queued, corked while sends follow each other closely (or
+    /// `batched`). Otherwise the frame comes back, with the time read for
+    /// the cork when nothing was queued.
+    fn queue_quietly(&self, out: &mut Output, frame: OutFrame, batched: bool) -> Quietly {
+        if out.busy() {
+            if out.bytes + frame.len() > WRITE_AT.min(self.ctx.options.send_buffer) {
+                return Quietly::Back(frame, None);
+            }
+            out.push(frame, 0);
+            return Quietly::Queued;
+        }
+        // The clock is read only when nothing is queued or being written:
+        // behind such frames a send is batched anyway.
+        let now = Instant::now();
+        let corked = frame.len() < CORK_MAX
+            && (batched || out.last_write.is_some_and(|(t, reads)| {
+                now.duration_since(t) < CORK_WINDOW && reads == self.reads.load(Ordering::Relaxed)
+            }));
+        if !corked {
+            return Quietly::Back(frame, Some(now));
+        }
+        // Sends follow each other closely, and the peer did not answer in
+        // between (a ping-pong's next request goes at once): batch them.
+        out.push(frame, 0);
+        self.schedule_flush(out);
+        Quietly::Queued
     }
 
     /// Queues or writes `frame` (the output locked). Err(Closed): the
@@ -458,21 +476,10 @@ impl StreamConn {
     /// new epoch when a write from this thread made room for a refused
     /// sender, to be reported as `flush` reports it.
     fn send_locked(&self, out: &mut Output, frame: OutFrame, batched: bool) -> Result<Option<u64>, SendError> {
-        // The clock is read only when nothing is queued or being written:
-        // behind such frames a send is batched anyway.
-        let now = (!out.busy()).then(Instant::now);
-        if now.is_some_and(|now| {
-            frame.len() < CORK_MAX && (batched || out.last_write.is_some_and(|(t, reads)| {
-                now.duration_since(t) < CORK_WINDOW && reads == self.reads.load(Ordering::Relaxed)
-            }))
-        }) {
-            // Sends follow each other closely, and the peer did not answer
-            // in between (a ping-pong's next request goes at once): batch
-            // them.
-            out.push(frame, 0);
-            self.schedule_flush(out);
-            return Ok(None);
-        }
+        let (frame, now) = match self.queue_quietly(out, frame, batched) {
+            Quietly::Queued => return Ok(None),
+            Quietly::Back(frame, now) => (frame, now),
+        };
         let mut epoch = None;
         let write_at = WRITE_AT.min(self.ctx.options.send_buffer);
         if out.busy() && !out.stalled && out.bytes + frame.len() > write_at {
@@ -895,6 +902,13 @@ impl StreamConn {
             return Ok(());
         }
     }
+}
+
+/// What `StreamConn::queue_quietly` did with a frame.
+enum Quietly {
+    Queued,
+    /// Not queued: the frame, and the time read for the cork if it was.
+    Back(OutFrame, Option<Instant>),
 }
 
 /// Whether a tcp connect to a local port with no listener met itself
