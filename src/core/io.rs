@@ -343,8 +343,9 @@ impl Socket {
             let protocol_deadline_passed = || until.is_some_and(|d| Instant::now() >= d);
             state = match watched {
                 Ok(Ok(woken)) => {
-                    // Read what woke us, on this thread.
-                    pulled = false;
+                    // What woke us is read on this thread: by the watch
+                    // itself, or by the next round's pull.
+                    pulled = !woken.io_reads;
                     woken
                 }
                 Ok(Err(unwatched)) => match self.sleep_for_arrival(unwatched, wait) {

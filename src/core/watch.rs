@@ -100,30 +100,43 @@ impl Socket {
             },
             None => None,
         };
+        let reads_readable = !state.io_reads;
         let mut state = state;
         state.recv_watchers += 1;
         drop(state);
         for p in &pipes {
             p.set_watched(true);
         }
-        let polled = {
-            let mut fds: Vec<PollFd<'_>> = pipes.iter().filter_map(|p| p.fd()).map(|fd| PollFd::from_borrowed_fd(fd, PollFlags::IN)).collect();
-            fds.push(PollFd::new(kick, PollFlags::IN));
-            rustix::event::poll(&mut fds, timeout.as_ref())
-        };
+        let mut fds: Vec<PollFd<'_>> = pipes.iter().filter_map(|p| p.fd()).map(|fd| PollFd::from_borrowed_fd(fd, PollFlags::IN)).collect();
+        fds.push(PollFd::new(kick, PollFlags::IN));
+        let polled = rustix::event::poll(&mut fds, timeout.as_ref());
         for p in &pipes {
             p.set_watched(false);
         }
         kick.set(false);
-        let mut state = self.lock();
-        state.recv_watchers -= 1;
+        // No longer a watcher before reading: a delivery then kicks nobody.
+        self.lock().recv_watchers -= 1;
         if polled == Err(rustix::io::Errno::INTR) {
             // A signal: the call returns EINTR, as nanomsg's does.
-            drop(state);
             for p in &pipes {
                 p.pull();
             }
             return Err(Error::Interrupted);
+        }
+        if reads_readable {
+            // The poll said which pipes have bytes: read those, without
+            // asking the kernel again. No I/O thread reads them meanwhile
+            // (receivers read), so no edge is left to anybody.
+            for (p, fd) in pipes.iter().zip(&fds) {
+                if !fd.revents().is_empty() {
+                    p.pull_readable();
+                }
+            }
+        }
+        let state = self.lock();
+        if polled == Ok(0) && deadline.is_some() {
+            // Nothing came before the deadline (poll returns 0 only then).
+            return Err(Error::TimedOut);
         }
         Ok(Ok(state))
     }

@@ -68,6 +68,9 @@ pub struct Ready {
     pub writable: bool,
     /// The socket has an error.
     pub failed: bool,
+    /// The peer closed its side (or both sides are closed): reads end
+    /// with it, however short the one before.
+    pub hangup: bool,
 }
 
 /// Something the reactor calls back.
@@ -288,6 +291,7 @@ impl Reactor {
                     readable: f.intersects(EventFlags::IN | EventFlags::RDHUP | EventFlags::HUP),
                     writable: f.contains(EventFlags::OUT),
                     failed: f.contains(EventFlags::ERR),
+                    hangup: f.intersects(EventFlags::RDHUP | EventFlags::HUP),
                 });
             }
             let due = lock(&self.timers).take_due(Instant::now());

@@ -90,6 +90,10 @@ pub trait PipeOps: Send + Sync {
     /// not been read yet (a receiver about to sleep calls this). Does
     /// nothing if another thread is reading this pipe.
     fn pull(&self) {}
+    /// `pull`, when a poll of `fd` has just found it readable.
+    fn pull_readable(&self) {
+        self.pull();
+    }
     /// The fd a receiver can poll for this pipe's input, if it has one.
     fn fd(&self) -> Option<BorrowedFd<'_>> {
         None

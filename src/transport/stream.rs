@@ -169,6 +169,9 @@ pub struct StreamConn {
     flush_wanted: AtomicBool,
     /// A receiver polls the fd itself and reads when it wakes.
     watched: AtomicBool,
+    /// The I/O thread saw the peer close its side: reads go on to the
+    /// end, past a short one (no further edge would come for the end).
+    hung_up: AtomicBool,
     /// What the I/O thread watches the fd for: input while it reads for
     /// the socket (see `set_io_reads`), room to write only while bytes
     /// wait for it (a unix socket reports room each time its peer reads).
@@ -238,6 +241,7 @@ impl StreamConn {
             read_wanted: AtomicBool::new(false),
             flush_wanted: AtomicBool::new(false),
             watched: AtomicBool::new(false),
+            hung_up: AtomicBool::new(false),
             registered: Mutex::new(Interest::EDGES),
             input: Mutex::new(Input {
                 buf: Vec::new(),
@@ -696,7 +700,15 @@ impl StreamConn {
             }
             match self.read_some(&mut inp) {
                 Ok(true) => {}
-                Ok(false) => return,
+                Ok(false) => {
+                    // The kernel has nothing more for now: what the last
+                    // read completed goes to the socket, and the next
+                    // bytes bring a readable edge of their own.
+                    if !inp.ready.is_empty() {
+                        self.deliver(inp);
+                    }
+                    return;
+                }
                 Err(stat) => {
                     drop(inp);
                     self.close_because(stat);
@@ -732,19 +744,23 @@ impl StreamConn {
     }
 
     /// One read and the frames it completes. Ok(false): nothing more for
-    /// now. Err: the connection must close, counted under that statistic.
+    /// now, as a read the kernel could not fill says (a stream socket
+    /// gives what it holds): reading on would only find EAGAIN. Err: the
+    /// connection must close, counted under that statistic.
     fn read_some(&self, inp: &mut Input) -> Result<bool, Option<Stat>> {
         if let Some((body, full)) = inp.partial.as_mut() {
             let full = *full;
-            match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(body)) {
+            let room = body.capacity() - body.len();
+            let filled = match rustix::io::read(&self.fd, rustix::buffer::spare_capacity(body)) {
                 Ok(0) => return Err(Some(Stat::BrokenConnections)),
-                Ok(_) => {
+                Ok(n) => {
                     self.reads.fetch_add(1, Ordering::Relaxed);
+                    self.more_to_read(n, room)
                 }
                 Err(Errno::AGAIN) => return Ok(false),
                 Err(Errno::INTR) => return Ok(true),
                 Err(_) => return Err(Some(Stat::BrokenConnections)),
-            }
+            };
             if body.len() >= full {
                 let (mut body, _) = inp.partial.take().expect("partial read");
                 // Bytes past this frame belong to the next one.
@@ -762,7 +778,7 @@ impl StreamConn {
                 }
                 self.decode(inp)?;
             }
-            return Ok(true);
+            return Ok(filled);
         }
         // The read lands in this thread's buffer, after the bytes kept
         // from the last read: a connection owns only the start of a frame
@@ -790,11 +806,19 @@ impl StreamConn {
         result
     }
 
+    /// Whether a read of `n` bytes into `room` may have left bytes in the
+    /// kernel: it filled the room, or the peer hung up (the end is still
+    /// to be read, and brings no edge of its own).
+    fn more_to_read(&self, n: usize, room: usize) -> bool {
+        n == room || self.hung_up.load(Ordering::SeqCst)
+    }
+
     /// One read into `inp.buf` (READ_BUF bytes, those undecoded first),
     /// and the frames it completes.
     fn read_into_buffer(&self, inp: &mut Input) -> Result<bool, Option<Stat>> {
         let limit = if inp.large { SMALL_READ } else { READ_BUF };
         let to = (inp.end + limit).min(inp.buf.len());
+        let room = to - inp.end;
         match rustix::io::read(&self.fd, &mut inp.buf[inp.end..to]) {
             Ok(0) => Err(Some(Stat::BrokenConnections)),
             Ok(n) => {
@@ -811,7 +835,7 @@ impl StreamConn {
                 if self.phase() == OPEN {
                     self.decode(inp)?;
                 }
-                Ok(true)
+                Ok(self.more_to_read(n, room))
             }
             Err(Errno::AGAIN) => Ok(false),
             Err(Errno::INTR) => Ok(true),
@@ -979,6 +1003,12 @@ impl PipeOps for StreamConn {
         self.read_exclusively();
     }
 
+    fn pull_readable(&self) {
+        if self.phase() == OPEN {
+            self.read_exclusively();
+        }
+    }
+
     fn fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
         Some(std::os::fd::AsFd::as_fd(&self.fd))
     }
@@ -1025,6 +1055,9 @@ impl Handler for StreamConn {
             _ => {
                 if ready.writable {
                     self.flush();
+                }
+                if ready.hangup {
+                    self.hung_up.store(true, Ordering::SeqCst);
                 }
                 // A watching receiver reads after `set_watched(false)`, so
                 // an edge it is woken by needs no reactor read.
