@@ -207,8 +207,18 @@ impl Socket {
         let mut left = EachLeft { batched, flush: Vec::new(), send: Vec::new() };
         let last = pipes.len().saturating_sub(1);
         for (i, pipe) in pipes.into_iter().enumerate() {
-            let copy = if i == last { std::mem::take(&mut msg) } else { msg.share() };
-            let offered = if batched { pipe.ops.offer_batched(copy) } else { pipe.ops.offer(copy) };
+            let copied = if batched { pipe.ops.offer_batched_copy(&msg) } else { None };
+            let offered = match copied {
+                Some(flush) => Offer::Taken { flush },
+                None => {
+                    let copy = if i == last { std::mem::take(&mut msg) } else { msg.share() };
+                    if batched {
+                        pipe.ops.offer_batched(copy)
+                    } else {
+                        pipe.ops.offer(copy)
+                    }
+                }
+            };
             match offered {
                 Offer::Taken { flush: false } => {}
                 Offer::Taken { flush: true } => left.flush.push(pipe.ops.clone()),

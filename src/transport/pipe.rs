@@ -67,6 +67,14 @@ pub trait PipeOps: Send + Sync {
     fn offer_batched(&self, msg: Msg) -> Offer {
         self.offer(msg)
     }
+    /// `offer_batched` of a copy the pipe makes of `msg`'s bytes itself,
+    /// where it would copy them anyway (into a stream's queue): the
+    /// caller then makes no copy of the message for it. Some(whether to
+    /// `flush`) if taken; None: offer or send a copy of the message.
+    fn offer_batched_copy(&self, msg: &Msg) -> Option<bool> {
+        let _ = msg;
+        None
+    }
     /// Hands on what `offer` took, as it asked.
     fn flush(&self) {}
     /// Sends a message (without the caller holding its socket's lock).

@@ -13,8 +13,10 @@
 //! Reads run on the reactor, or on a receiver's thread about to sleep
 //! (`pull`): one large read, every complete frame in it decoded, all of
 //! them handed to the socket at once; large bodies are read straight into
-//! their own buffer. The fd is registered once, edge-triggered, so both
-//! directions go on until EAGAIN.
+//! their own buffer. The fd is registered once, edge-triggered: writes go
+//! on until EAGAIN; reads stop at one the kernel could not fill (the next
+//! bytes bring an edge of their own), or go on to the end once the peer
+//! hung up.
 //!
 //! Locks: `reader` is held for a whole read-and-deliver cycle (so messages
 //! reach the socket in order) and only ever tried, never waited for;
@@ -43,7 +45,7 @@ use crate::wire::ws_frame;
 mod output;
 mod ws;
 use crate::wire::sp::{self, HANDSHAKE_LEN};
-use output::{OutFrame, Output};
+use output::{OutFrame, Output, COPY_MAX};
 
 /// Bytes reserved in front of each received body (the FFI chunk header).
 const HEADROOM: usize = 32;
@@ -429,11 +431,16 @@ impl StreamConn {
     }
 
     /// `PipeOps::offer`: a frame is taken only where `send_frame` would
-    /// queue it without writing or refusing (`queue_quietly`).
+    /// queue it without writing or refusing (`quiet_room`).
     fn offer_frame(&self, msg: Msg, batched: bool) -> Offer {
-        // A frame over a batch is never taken: decline it before locking.
-        let longest = WRITE_AT.min(self.ctx.options.send_buffer);
-        if self.phase() != OPEN || self.ctx.ws.is_some() || msg.header.len() + msg.body.len() >= longest {
+        let len = msg.header.len() + msg.body.len();
+        if self.ctx.framing.prefix_len() + len <= COPY_MAX {
+            return match self.offer_copy(&msg, batched) {
+                Some(flush) => Offer::Taken { flush },
+                None => Offer::Declined(msg),
+            };
+        }
+        if !self.offerable(len) {
             return Offer::Declined(msg);
         }
         let frame = self.sp_frame(msg);
@@ -445,34 +452,82 @@ impl StreamConn {
         Offer::Taken { flush: self.flush_wanted.load(Ordering::SeqCst) }
     }
 
-    /// Queues `frame` where that takes neither a write nor a refusal:
-    /// behind frames already queued, short of a batch to write; or, with
-    /// nothing queued, corked while sends follow each other closely (or
-    /// `batched`). Otherwise the frame comes back, with the time read for
-    /// the cork when nothing was queued.
+    /// `offer_frame` of a frame small enough to be copied into the queue:
+    /// its bytes are copied from `msg` there, and the message itself is
+    /// not moved or framed on the way (a fan-out copies it to every pipe
+    /// without a copy of the message each). Some(whether the pipe wants a
+    /// `flush`) if taken; None if the caller must `send` it.
+    fn offer_copy(&self, msg: &Msg, batched: bool) -> Option<bool> {
+        let framing = self.ctx.framing;
+        let len = msg.header.len() + msg.body.len();
+        if !self.offerable(len) || framing.prefix_len() + len > COPY_MAX {
+            return None;
+        }
+        let prefix = framing.prefix(len as u64);
+        let parts = [&prefix[..framing.prefix_len()], &msg.header[..], msg.body.as_slice()];
+        let mut out = lock(&self.output);
+        let room = self.quiet_room(&out, framing.prefix_len() + len, batched);
+        if let Room::No(_) = room {
+            return None;
+        }
+        out.push_copy(parts);
+        if let Room::Cork = room {
+            self.schedule_flush(&mut out);
+        }
+        drop(out);
+        Some(self.flush_wanted.load(Ordering::SeqCst))
+    }
+
+    /// Whether a message of `len` bytes may be offered at all: the pipe is
+    /// open, not WebSocket, and the frame is short of a batch (a longer
+    /// one is never queued quietly: declined before locking).
+    fn offerable(&self, len: usize) -> bool {
+        self.phase() == OPEN && self.ctx.ws.is_none() && len < WRITE_AT.min(self.ctx.options.send_buffer)
+    }
+
+    /// Queues `frame` where `quiet_room` finds room for it. Otherwise the
+    /// frame comes back, with the time read for the cork when nothing was
+    /// queued.
     fn queue_quietly(&self, out: &mut Output, frame: OutFrame, batched: bool) -> Quietly {
-        if out.busy() {
-            if out.bytes + frame.len() > WRITE_AT.min(self.ctx.options.send_buffer) {
-                return Quietly::Back(frame, None);
+        match self.quiet_room(out, frame.len(), batched) {
+            Room::No(now) => Quietly::Back(frame, now),
+            Room::Behind => {
+                out.push(frame, 0);
+                Quietly::Queued
             }
-            out.push(frame, 0);
-            return Quietly::Queued;
+            Room::Cork => {
+                out.push(frame, 0);
+                self.schedule_flush(out);
+                Quietly::Queued
+            }
+        }
+    }
+
+    /// Whether a frame of `len` bytes can be queued without a write or a
+    /// refusal: behind frames already queued, short of a batch to write;
+    /// or, with nothing queued, corked while sends follow each other
+    /// closely (or `batched`).
+    fn quiet_room(&self, out: &Output, len: usize, batched: bool) -> Room {
+        if out.busy() {
+            if out.bytes + len > WRITE_AT.min(self.ctx.options.send_buffer) {
+                return Room::No(None);
+            }
+            return Room::Behind;
         }
         // The clock is read only when nothing is queued or being written:
         // behind such frames a send is batched anyway.
         let now = Instant::now();
-        let corked = frame.len() < CORK_MAX
+        // Sends follow each other closely, and the peer did not answer in
+        // between (a ping-pong's next request goes at once): batch them.
+        let corked = len < CORK_MAX
             && (batched || out.last_write.is_some_and(|(t, reads)| {
                 now.duration_since(t) < CORK_WINDOW && reads == self.reads.load(Ordering::Relaxed)
             }));
-        if !corked {
-            return Quietly::Back(frame, Some(now));
+        if corked {
+            Room::Cork
+        } else {
+            Room::No(Some(now))
         }
-        // Sends follow each other closely, and the peer did not answer in
-        // between (a ping-pong's next request goes at once): batch them.
-        out.push(frame, 0);
-        self.schedule_flush(out);
-        Quietly::Queued
     }
 
     /// Queues or writes `frame` (the output locked). Err(Closed): the
@@ -928,6 +983,17 @@ impl StreamConn {
     }
 }
 
+/// Where `StreamConn::quiet_room` finds room for a frame.
+enum Room {
+    /// Behind frames already queued.
+    Behind,
+    /// In an empty queue, corked: the reactor is to flush it.
+    Cork,
+    /// Nowhere without a write or a refusal; the time read for the cork
+    /// when nothing was queued.
+    No(Option<Instant>),
+}
+
 /// What `StreamConn::queue_quietly` did with a frame.
 enum Quietly {
     Queued,
@@ -961,6 +1027,10 @@ impl PipeOps for StreamConn {
 
     fn offer_batched(&self, msg: Msg) -> Offer {
         self.offer_frame(msg, true)
+    }
+
+    fn offer_batched_copy(&self, msg: &Msg) -> Option<bool> {
+        self.offer_copy(msg, true)
     }
 
     fn flush(&self) {

@@ -17,7 +17,7 @@ use crate::core::msg::Msg;
 use crate::wire::ws_frame::MAX_HEADER;
 
 /// Frames at most this large are copied into a chunk when queued.
-const COPY_MAX: usize = 2048;
+pub(super) const COPY_MAX: usize = 2048;
 /// Capacity of a chunk of copied frames.
 const CHUNK: usize = 16 * 1024;
 
@@ -143,14 +143,30 @@ impl Output {
     /// the others.
     pub fn push(&mut self, frame: OutFrame, done: usize) {
         let left = frame.len() - done;
-        self.bytes += left;
-        self.pushed = true;
         if left > COPY_MAX {
+            self.bytes += left;
+            self.pushed = true;
             self.queue.push_back(Queued { item: Item::Frame(frame), done });
             return;
         }
+        self.copy_in(unwritten(frame.parts(), done), left);
+    }
+
+    /// Queues a copy of a frame given as its parts, at most COPY_MAX
+    /// bytes in all.
+    pub fn push_copy(&mut self, parts: [&[u8]; 3]) {
+        let len = parts.iter().map(|p| p.len()).sum();
+        debug_assert!(len <= COPY_MAX);
+        self.copy_in(parts.into_iter(), len);
+    }
+
+    /// Copies `len` bytes of frame, in `parts`, into the last chunk, or a
+    /// new one if it has no room.
+    fn copy_in<'a>(&mut self, parts: impl Iterator<Item = &'a [u8]>, len: usize) {
+        self.bytes += len;
+        self.pushed = true;
         let chunk = match self.queue.back_mut() {
-            Some(Queued { item: Item::Bytes(b), .. }) if b.len() + left <= b.capacity() => b,
+            Some(Queued { item: Item::Bytes(b), .. }) if b.len() + len <= b.capacity() => b,
             _ => {
                 self.queue.push_back(Queued { item: Item::Bytes(Vec::with_capacity(CHUNK)), done: 0 });
                 match self.queue.back_mut() {
@@ -159,7 +175,7 @@ impl Output {
                 }
             }
         };
-        for part in unwritten(frame.parts(), done) {
+        for part in parts {
             chunk.extend_from_slice(part);
         }
     }
@@ -259,6 +275,17 @@ mod tests {
         out.restore(batch);
         out.advance(want.len() - 5);
         assert!(out.is_empty() && out.bytes == 0);
+    }
+
+    #[test]
+    fn copies_from_parts_join_the_chunk_of_whole_frames() {
+        let mut out = Output::default();
+        out.push_copy([b"ab", b"", b"cd"]);
+        out.push(frame(b"ef", b"gh"), 0);
+        out.push_copy([b"i", b"j", b"k"]);
+        assert_eq!(out.slices(usize::MAX).len(), 1);
+        assert_eq!(written(&out), b"abcdefghijk");
+        assert!(!out.quiet() && out.bytes == 11);
     }
 
     #[test]
