@@ -124,11 +124,14 @@ impl Socket {
             return Err(Error::Interrupted);
         }
         if reads_readable {
-            // The poll said which pipes have bytes: read those, without
-            // asking the kernel again. No I/O thread reads them meanwhile
-            // (receivers read), so no edge is left to anybody.
+            // Read every pipe, as a pull after the wait would: an edge the
+            // I/O thread left to this watcher (a WebSocket pipe's) may
+            // have come after the poll. Those the poll found readable are
+            // read without asking the kernel again.
             for (p, fd) in pipes.iter().zip(&fds) {
-                if !fd.revents().is_empty() {
+                if fd.revents().is_empty() {
+                    p.pull();
+                } else {
                     p.pull_readable();
                 }
             }
