@@ -30,10 +30,33 @@ impl Inbox {
 
     /// Queues a message that came from a pipe of `priority` (1 to 16).
     pub fn push(&mut self, msg: Msg, priority: u8) {
-        let level = usize::from(priority.clamp(1, PRIORITIES as u8) - 1);
+        let level = Self::level(priority);
         self.bytes += msg.body.len();
         self.queues[level].push_back(msg);
         self.filled |= 1 << level;
+    }
+
+    /// Queues a batch of messages, `bytes` in all, that came from a pipe
+    /// of `priority`, leaving `msgs` empty. Into an empty queue the batch
+    /// goes whole (the two swap buffers): nothing is moved.
+    pub fn push_all(&mut self, msgs: &mut VecDeque<Msg>, bytes: usize, priority: u8) {
+        if msgs.is_empty() {
+            return;
+        }
+        let level = Self::level(priority);
+        let queue = &mut self.queues[level];
+        if queue.is_empty() {
+            std::mem::swap(queue, msgs);
+        } else {
+            queue.append(msgs);
+        }
+        self.bytes += bytes;
+        self.filled |= 1 << level;
+    }
+
+    /// The queue of a priority (1 to 16; others are clamped).
+    fn level(priority: u8) -> usize {
+        usize::from(priority.clamp(1, PRIORITIES as u8) - 1)
     }
 
     /// Takes the oldest message of the best priority.
@@ -78,6 +101,22 @@ mod tests {
         assert_eq!(inbox.bytes(), 100);
         assert_eq!(inbox.pop().map(|m| m.body.len()), Some(100));
         assert!(inbox.is_empty() && inbox.pop().is_none());
+    }
+
+    #[test]
+    fn a_batch_is_queued_whole_after_what_waits() {
+        let mut inbox = Inbox::default();
+        let mut batch: VecDeque<Msg> = [1, 2].into_iter().map(msg).collect();
+        inbox.push_all(&mut batch, 3, 4);
+        assert!(batch.is_empty());
+        inbox.push_all(&mut batch, 0, 4);
+        batch.extend([3, 4].into_iter().map(msg));
+        inbox.push_all(&mut batch, 7, 4);
+        inbox.push(msg(5), 1);
+        assert_eq!(inbox.bytes(), 15);
+        let order: Vec<usize> = std::iter::from_fn(|| inbox.pop()).map(|m| m.body.len()).collect();
+        assert_eq!(order, [5, 1, 2, 3, 4]);
+        assert!(inbox.is_empty() && inbox.bytes() == 0);
     }
 
     #[test]

@@ -103,6 +103,11 @@ pub trait Protocol: Send {
     }
     /// A message arrived on pipe `id`.
     fn received(&mut self, id: PipeId, msg: Msg) -> Arrival;
+    /// Whether `received` queues every message as it is (PAIR, PULL): a
+    /// batch from a pipe may then be queued whole, without a look at each.
+    fn queues_as_received(&self) -> bool {
+        false
+    }
     /// Fails a receive the protocol's state does not allow now; called
     /// before each attempt of `nn_recv`.
     fn check_recv(&mut self) -> Result<()> {

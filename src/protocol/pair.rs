@@ -48,6 +48,10 @@ impl Protocol for Pair {
     fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
         Arrival::Queue(msg)
     }
+
+    fn queues_as_received(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -13,4 +13,8 @@ impl Protocol for Pull {
     fn received(&mut self, _id: PipeId, msg: Msg) -> Arrival {
         Arrival::Queue(msg)
     }
+
+    fn queues_as_received(&self) -> bool {
+        true
+    }
 }
