@@ -80,7 +80,10 @@ int main (int argc, char *argv [])
     zmq_setsockopt (pub, ZMQ_LINGER, &i, sizeof i);
     zmq_close (pub);
     zmq_close (ctl);
-    zmq_ctx_term (ctx);
+    /* No zmq_ctx_term: after a PUB with 100 connections closes, libzmq
+       4.3's zmq_ctx_term here now and then waits for ever (2 runs in 20,
+       the main thread in poll, its I/O threads idle in epoll_wait). The
+       figures are out; the process ends with the context. */
     free (buf);
     return 0;
 }
