@@ -62,6 +62,18 @@ fn inbox(c: &mut Criterion) {
             one = q.pop();
         })
     });
+    // A pipe's batch of 64 queued whole, then taken one by one, as a PAIR
+    // socket takes an inproc batch.
+    let mut batch: std::collections::VecDeque<Msg> = spare.drain(..64).collect();
+    g.throughput(Throughput::Elements(64));
+    g.bench_function("push_all_pop/batch_of_64", |b| {
+        b.iter(|| {
+            q.push_all(&mut batch, 64 * 64, 8);
+            while let Some(m) = q.pop() {
+                batch.push_back(m);
+            }
+        })
+    });
     g.finish();
 }
 
